@@ -1,0 +1,27 @@
+"""Root of the `goals` command line: each subcommand lives in its own module."""
+
+from __future__ import annotations
+
+import typer
+
+from cli import build_cmd, demo_cmd, ingest_cmd
+
+app = typer.Typer(
+    name="goals",
+    help="Goals analytics: turn chat telemetry into goal outcomes.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+ingest_cmd.register(app)
+build_cmd.register(app)
+demo_cmd.register(app)
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,12 @@
+{#- Whether a text names a time zone the engine knows (IANA names). -#}
+{% macro is_time_zone(text) -%}
+    {{ return(adapter.dispatch('is_time_zone', 'goals_analytics')(text)) }}
+{%- endmacro %}
+
+{% macro duckdb__is_time_zone(text) -%}
+    ({{ text }} in (select name from pg_timezone_names()))
+{%- endmacro %}
+
+{% macro default__is_time_zone(text) -%}
+    (from_utc_timestamp(timestamp '2000-01-01', {{ text }}) is not null)
+{%- endmacro %}

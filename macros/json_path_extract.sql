@@ -1,0 +1,13 @@
+{#- The JSON text at a JSONPath (`$."a"."b"`) inside a JSON document, 'null' for a
+    JSON null, and SQL null when the path is missing. `path` may vary per row. -#}
+{% macro json_path_extract(json_text, path) -%}
+    {{ return(adapter.dispatch('json_path_extract', 'goals_analytics')(json_text, path)) }}
+{%- endmacro %}
+
+{% macro duckdb__json_path_extract(json_text, path) -%}
+    json_extract({{ json_text }}, {{ path }})
+{%- endmacro %}
+
+{% macro default__json_path_extract(json_text, path) -%}
+    {{ exceptions.raise_compiler_error("json_path_extract has no implementation for adapter '" ~ adapter.type() ~ "'") }}
+{%- endmacro %}

@@ -1,0 +1,26 @@
+{#- An ISO 8601 text as a UTC timestamp, or null when it does not parse or names an
+    impossible instant. Accepted: YYYY-MM-DD, optionally T|t|space and HH:MM[:SS[.f]]
+    and Z|z|+HH:MM|+HHMM|+HH. Without an offset the text is UTC, whatever the
+    session's or the machine's time zone. -#}
+{% macro parse_iso8601_utc(text) -%}
+    {{ return(adapter.dispatch('parse_iso8601_utc', 'goals_analytics')(text)) }}
+{%- endmacro %}
+
+{% macro duckdb__parse_iso8601_utc(text) -%}
+    (case
+        when regexp_full_match(
+                {{ text }},
+                '[0-9]{4}-[0-9]{2}-[0-9]{2}([Tt ]([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9](\.[0-9]{1,9})?)?([Zz]|[+-]([01][0-9]|2[0-3])(:?[0-5][0-9])?)?)?'
+            )
+            and left({{ text }}, 4) <> '0000'
+            then timezone('UTC', try_cast(
+                case
+                    when length({{ text }}) = 10 then {{ text }} || ' 00:00:00+00:00'
+                    when regexp_matches({{ text }}, '([Zz]|[+-][0-9]{2}(:?[0-9]{2})?)$')
+                        then upper({{ text }})
+                    else upper({{ text }}) || '+00:00'
+                end
+                as timestamptz
+            ))
+    end)
+{%- endmacro %}

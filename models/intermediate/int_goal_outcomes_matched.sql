@@ -1,0 +1,145 @@
+{#- Events matched to goals (SPEC 3.1): same workspace and trigger event, goal active
+    at occurred_at, every match condition equal under typed equality, then one
+    outcome per equal dedupe value. Each event's properties are parsed once, into
+    a map; conditions and value paths read that map. -#}
+with
+
+events as (
+
+    select * from {{ ref('stg_telemetry__events') }}
+
+),
+
+goals as (
+
+    select * from {{ ref('int_goals_validated') }}
+
+),
+
+conditions as (
+
+    select * from {{ ref('int_goal_conditions_unnested') }}
+
+),
+
+active_periods as (
+
+    select * from {{ ref('int_goal_active_periods_derived') }}
+
+),
+
+trigger_events as (
+
+    select
+        events.*,
+        {{ goals_analytics.json_object_to_map('events.properties') }} as property_map
+
+    from events
+    where exists (
+        select 1
+        from goals
+        where goals.workspace_id = events.workspace_id
+            and goals.trigger_event = events.event_name
+    )
+
+),
+
+candidates as (
+
+    select
+        trigger_events.*,
+        goals.goal_code,
+        goals.dedupe_property,
+        goals.value_property,
+        goals.currency_property,
+        goals.base_value_property,
+        goals.base_currency_property
+
+    from trigger_events
+    inner join goals
+        on trigger_events.workspace_id = goals.workspace_id
+        and trigger_events.event_name = goals.trigger_event
+    inner join active_periods
+        on goals.workspace_id = active_periods.workspace_id
+        and goals.goal_code = active_periods.goal_code
+        and (active_periods.active_from is null
+            or trigger_events.occurred_at >= active_periods.active_from)
+        and (active_periods.active_until is null
+            or trigger_events.occurred_at < active_periods.active_until)
+
+),
+
+failed_conditions as (
+
+    select distinct
+        candidates.workspace_id,
+        candidates.goal_code,
+        candidates.event_id
+
+    from candidates
+    inner join conditions
+        on candidates.workspace_id = conditions.workspace_id
+        and candidates.goal_code = conditions.goal_code
+    where {{ goals_analytics.json_value_signature(
+            goals_analytics.map_json_value('candidates.property_map', 'conditions.condition_key')
+        ) }} is distinct from conditions.condition_signature
+
+),
+
+matched as (
+
+    select
+        candidates.*,
+        {{ goals_analytics.property_at_path('candidates.property_map', 'candidates.value_property') }} as value_json,
+        {{ goals_analytics.property_at_path('candidates.property_map', 'candidates.currency_property') }} as currency_json,
+        {{ goals_analytics.property_at_path('candidates.property_map', 'candidates.base_value_property') }} as base_value_json,
+        {{ goals_analytics.property_at_path('candidates.property_map', 'candidates.base_currency_property') }} as base_currency_json,
+        {{ goals_analytics.json_value_signature(
+            goals_analytics.property_at_path('candidates.property_map', 'candidates.dedupe_property')
+        ) }} as dedupe_signature
+
+    from candidates
+    left join failed_conditions
+        on candidates.workspace_id = failed_conditions.workspace_id
+        and candidates.goal_code = failed_conditions.goal_code
+        and candidates.event_id = failed_conditions.event_id
+    where failed_conditions.event_id is null
+
+),
+
+ranked as (
+
+    select
+        *,
+        row_number() over (
+            partition by workspace_id, goal_code, dedupe_signature
+            order by occurred_at, event_id
+        ) as dedupe_rank
+
+    from matched
+
+),
+
+final as (
+
+    select
+        workspace_id,
+        goal_code,
+        event_id,
+        event_name,
+        event_source,
+        occurred_at,
+        customer_id,
+        conversation_id,
+        value_json,
+        currency_json,
+        base_value_json,
+        base_currency_json
+
+    from ranked
+    where dedupe_signature is null
+        or dedupe_rank = 1
+
+)
+
+select * from final
