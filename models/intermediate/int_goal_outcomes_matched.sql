@@ -16,15 +16,49 @@ goals as (
 
 ),
 
-conditions as (
-
-    select * from {{ ref('int_goal_conditions_unnested') }}
-
-),
-
 active_periods as (
 
     select * from {{ ref('int_goal_active_periods_derived') }}
+
+),
+
+condition_maps as (
+
+    select
+        workspace_id,
+        goal_code,
+        {{ goals_analytics.json_object_to_map('match_conditions') }} as condition_map
+
+    from goals
+    where match_conditions is not null
+
+),
+
+condition_keys as (
+
+    select
+        workspace_id,
+        goal_code,
+        condition_map,
+        {{ goals_analytics.unnest_list('map_keys(condition_map)') }} as condition_key
+
+    from condition_maps
+
+),
+
+conditions as (
+
+    -- one row per condition: a literal top-level key and the typed signature
+    -- (json_value_signature) the event's value there must equal
+    select
+        workspace_id,
+        goal_code,
+        condition_key,
+        {{ goals_analytics.json_value_signature(
+            goals_analytics.map_json_value('condition_map', 'condition_key')
+        ) }} as condition_signature
+
+    from condition_keys
 
 ),
 
