@@ -12,8 +12,8 @@ problems as (
 summarized as (
 
     select
-        count(*) as problem_count,
-        string_agg(problem_message, '; ' order by problem_message) as problem_list
+        count(distinct problem_message) as problem_count,
+        string_agg(distinct problem_message, '; ' order by problem_message) as problem_list
 
     from problems
 
