@@ -1,0 +1,1 @@
+"""Deterministic generators of demo and benchmark telemetry, and the demo summary."""

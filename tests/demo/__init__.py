@@ -1,0 +1,1 @@
+"""Tests of the demo generator, summary, seeds and `goals demo`."""
