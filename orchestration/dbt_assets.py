@@ -1,0 +1,150 @@
+"""The dbt project (seeds, staging, intermediate, marts) as Dagster assets; dbt data tests
+as asset checks."""
+
+# No `from __future__ import annotations` here: Dagster reads the type hints of the
+# decorated functions (context, resources) at definition time.
+
+import json
+import shutil
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+import duckdb
+from dagster import (
+    AssetCheckEvaluation,
+    AssetCheckResult,
+    AssetExecutionContext,
+    AssetMaterialization,
+    AssetObservation,
+    AssetsDefinition,
+    Failure,
+    MetadataValue,
+    Output,
+    RetryPolicy,
+)
+from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_assets
+
+from orchestration.helpers import (
+    DUCKDB_WRITER_POOL,
+    LOCK_RETRY_POLICY,
+    ROW_COUNT_KEY,
+    WarehouseBusyError,
+    dbt_build_args,
+    dbt_group_name,
+    is_lock_error,
+    lock_exception,
+    lock_failure_message,
+    model_relations,
+)
+from orchestration.resources import WarehouseResource
+
+DBT_ASSETS_NAME = "goals_dbt"
+
+DbtEvent = (
+    Output | AssetMaterialization | AssetObservation | AssetCheckResult | AssetCheckEvaluation
+)
+
+
+class GoalsDbtTranslator(DagsterDbtTranslator):
+    """dagster-dbt's defaults (asset keys: `[source, table]` for sources, `[schema, model]`
+    for models with a schema), with groups named after the dbt layer."""
+
+    def get_group_name(self, dbt_resource_props: Mapping[str, Any]) -> str | None:
+        return dbt_group_name(dbt_resource_props)
+
+
+def load_manifest(project: DbtProject) -> dict[str, Any]:
+    with open(project.manifest_path, encoding="utf-8") as handle:
+        manifest: dict[str, Any] = json.load(handle)
+    return manifest
+
+
+def build_dbt_assets(
+    project: DbtProject,
+    *,
+    translator: DagsterDbtTranslator | None = None,
+    retry_policy: RetryPolicy = LOCK_RETRY_POLICY,
+) -> AssetsDefinition:
+    """`dbt build` of the whole project (minus unit tests) in the DuckDB writer pool."""
+    relations = model_relations(load_manifest(project))
+
+    @dbt_assets(
+        manifest=project.manifest_path,
+        project=project,
+        dagster_dbt_translator=translator or GoalsDbtTranslator(),
+        name=DBT_ASSETS_NAME,
+        pool=DUCKDB_WRITER_POOL,
+        retry_policy=retry_policy,
+    )
+    def goals_dbt(
+        context: AssetExecutionContext, dbt: DbtCliResource, warehouse: WarehouseResource
+    ) -> Iterator[DbtEvent]:
+        with warehouse.dbt_env() as db_path:
+            invocation = dbt.cli(dbt_build_args(), context=context, raise_on_error=False)
+        # DuckDB allows one writer: collect every event first, so that the dbt process has
+        # exited (and released the file) before the row counts are read.
+        events: list[DbtEvent] = list(invocation.stream())
+        error = invocation.get_error()
+        error_text = str(error) if error is not None else ""
+        own_target = invocation.target_path.name.startswith(f"{DBT_ASSETS_NAME}-")
+        if error is not None and is_lock_error(error_text):
+            if own_target:  # nothing ran: no artifacts worth keeping
+                shutil.rmtree(invocation.target_path, ignore_errors=True)
+            raise lock_exception(
+                context.retry_number, retry_policy, lock_failure_message(db_path, error_text)
+            )
+
+        counts = _row_counts(context, warehouse, events, relations)
+        if error is None and own_target:
+            # Each invocation writes artifacts to its own target/<step>-<run>-<id> folder;
+            # kept when dbt failed (dbt.log, compiled SQL), removed otherwise.
+            shutil.rmtree(invocation.target_path, ignore_errors=True)
+        for event in events:
+            if isinstance(event, Output | AssetMaterialization):
+                unique_id = _unique_id(event)
+                if unique_id in counts:
+                    event = event.with_metadata(
+                        {**event.metadata, ROW_COUNT_KEY: MetadataValue.int(counts[unique_id])}
+                    )
+            yield event
+
+        if error is not None:
+            # A failed model or data test: the checks above already show which. Not retried.
+            raise Failure(description=error_text, allow_retries=False)
+
+    return goals_dbt
+
+
+def _unique_id(event: Output | AssetMaterialization) -> str | None:
+    value = event.metadata.get("unique_id")
+    text = getattr(value, "text", value)
+    return text if isinstance(text, str) else None
+
+
+def _row_counts(
+    context: AssetExecutionContext,
+    warehouse: WarehouseResource,
+    events: list[DbtEvent],
+    relations: Mapping[str, str],
+) -> dict[str, int]:
+    """Row counts of the tables this run built (views are not counted)."""
+    built = [
+        uid
+        for event in events
+        if isinstance(event, Output | AssetMaterialization)
+        and (uid := _unique_id(event)) is not None
+        and uid in relations
+    ]
+    if not built:
+        return {}
+    counts: dict[str, int] = {}
+    try:
+        with warehouse.connect() as con:
+            for uid in built:
+                row = con.execute(f"select count(*) from {relations[uid]}").fetchone()
+                counts[uid] = int(row[0]) if row else 0
+    except WarehouseBusyError as exc:
+        context.log.warning(f"Row counts not recorded, the warehouse is busy: {exc}")
+    except duckdb.Error as exc:
+        context.log.warning(f"Row counts not recorded: {exc}")
+    return counts

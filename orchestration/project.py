@@ -1,0 +1,113 @@
+"""The dbt project as Dagster sees it, with a manifest that is never stale.
+
+Decision (docs/orchestration.md): instead of `prepare_if_dev()` (which only acts under
+`dagster dev`) or a build-time `dagster-dbt project prepare-and-package`, the code location
+runs `dbt parse` itself whenever the manifest was not parsed from the dbt files as they are
+now (a fingerprint of their names, sizes and mtimes stored beside the manifest). That covers
+`dg dev`, `dg check defs`, the tests, `make demo` and CI alike; an unchanged project loads
+without invoking dbt. Concurrent loads (pytest -n 2, a code server and a run worker) parse
+once: the others wait on a file lock and find the fingerprint current.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import yaml
+from dagster_dbt import DbtProject
+from filelock import FileLock
+
+from orchestration.helpers import manifest_fingerprint, manifest_inputs, manifest_is_stale
+
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+# Dagster's own target folder: `goals build` and plain `dbt` runs rewrite target/manifest.json
+# while the code location may be reading it.
+TARGET_PATH = Path("target") / "dagster"
+FINGERPRINT_FILE = "orchestration_manifest.fingerprint"
+PARSE_TIMEOUT_SECONDS = 600
+
+log = logging.getLogger(__name__)
+
+
+def dbt_project(project_dir: Path = PROJECT_DIR) -> DbtProject:
+    """The DbtProject rooted at `project_dir`, whose profiles.yml sits beside dbt_project.yml."""
+    project_dir = Path(project_dir).resolve()
+    return DbtProject(project_dir=project_dir, profiles_dir=project_dir, target_path=TARGET_PATH)
+
+
+def current_fingerprint(project: DbtProject) -> str:
+    with open(project.project_dir / "dbt_project.yml", encoding="utf-8") as handle:
+        config = yaml.safe_load(handle) or {}
+    return manifest_fingerprint(project.project_dir, manifest_inputs(project.project_dir, config))
+
+
+def fingerprint_path(project: DbtProject) -> Path:
+    return project.manifest_path.parent / FINGERPRINT_FILE
+
+
+def dbt_executable() -> str:
+    """The dbt of this virtualenv (a Makefile runs .venv/bin/python without the venv on
+    PATH), else dbt on PATH."""
+    beside = Path(sys.executable).with_name("dbt")
+    if beside.exists():
+        return str(beside)
+    return shutil.which("dbt") or "dbt"
+
+
+def ensure_manifest(project: DbtProject) -> bool:
+    """Run `dbt parse` when the manifest is missing or stale. Returns whether it parsed."""
+    fingerprint = current_fingerprint(project)
+    marker = fingerprint_path(project)
+    if not manifest_is_stale(project.manifest_path, marker, fingerprint):
+        return False
+    marker.parent.mkdir(parents=True, exist_ok=True)
+    with FileLock(str(marker.with_suffix(".lock")), timeout=PARSE_TIMEOUT_SECONDS):
+        fingerprint = current_fingerprint(project)
+        if not manifest_is_stale(project.manifest_path, marker, fingerprint):
+            return False  # another process parsed while we waited
+        log.info("dbt manifest missing or stale: running `dbt parse` in %s", project.project_dir)
+        _dbt_parse(project)
+        marker.write_text(fingerprint + "\n", encoding="utf-8")
+    return True
+
+
+def _dbt_parse(project: DbtProject) -> None:
+    command = [
+        dbt_executable(),
+        "parse",
+        "--quiet",
+        "--project-dir",
+        str(project.project_dir),
+        "--profiles-dir",
+        str(project.profiles_dir),
+        "--target-path",
+        str(project.project_dir / project.target_path),
+    ]
+    env = {**os.environ, "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}
+    done = subprocess.run(
+        command,
+        cwd=project.project_dir,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=PARSE_TIMEOUT_SECONDS,
+        check=False,
+    )
+    if done.returncode != 0 or not project.manifest_path.is_file():
+        output = "\n".join(part for part in (done.stdout, done.stderr) if part.strip())
+        raise RuntimeError(
+            f"`dbt parse` failed in {project.project_dir} (exit {done.returncode}), so the "
+            f"Dagster definitions cannot be built:\n{output.strip()}"
+        )
+
+
+def prepared_dbt_project(project_dir: Path = PROJECT_DIR) -> DbtProject:
+    """The DbtProject with a fresh manifest."""
+    project = dbt_project(project_dir)
+    ensure_manifest(project)
+    return project

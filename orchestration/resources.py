@@ -1,0 +1,155 @@
+"""Resources: dbt (project and profiles at the repo root), the DuckDB warehouse, the landing
+folder."""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import duckdb
+from dagster import ConfigurableResource
+from dagster_dbt import DbtCliResource, DbtProject
+from pydantic import Field
+
+from ingest.loader import discover_files
+from ingest.warehouse import WarehouseLockedError, connect, default_db_path
+from orchestration.helpers import (
+    WarehouseBusyError,
+    is_lock_error,
+    is_settled,
+    lock_failure_message,
+)
+from orchestration.project import PROJECT_DIR, dbt_executable
+
+DEFAULT_LANDING_DIR = Path("data") / "landing"
+
+# dbt reads the warehouse path from DUCKDB_PATH (profiles.yml), in the dbt subprocess and in
+# dagster-dbt's in-process adapter: both copy os.environ when `dbt.cli()` starts. Setting it
+# for that moment under a lock keeps two threads of one process from handing each other's
+# path to dbt.
+_DBT_ENV_LOCK = threading.Lock()
+
+
+def build_dbt_resource(project: DbtProject) -> DbtCliResource:
+    """dbt runs with the project dir and the profiles dir both at the project root."""
+    return DbtCliResource(
+        project_dir=project, profiles_dir=project.profiles_dir, dbt_executable=dbt_executable()
+    )
+
+
+class WarehouseResource(ConfigurableResource):
+    """The DuckDB warehouse file."""
+
+    db_path: str | None = Field(
+        default=None,
+        description="DuckDB file. Unset: $DUCKDB_PATH, else warehouse/goals.duckdb "
+        "(relative paths are relative to the working directory).",
+    )
+
+    def path(self) -> Path:
+        return (Path(self.db_path) if self.db_path else default_db_path()).resolve()
+
+    @contextmanager
+    def connect(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """A read-write connection for the duration of the block (ingest's helper: it retries
+        a lock conflict, then raises WarehouseLockedError, re-raised as WarehouseBusyError)."""
+        path = self.path()
+        try:
+            con = connect(path)
+        except WarehouseLockedError as exc:
+            raise WarehouseBusyError(lock_failure_message(path, str(exc))) from exc
+        except duckdb.Error as exc:
+            if is_lock_error(str(exc)):
+                raise WarehouseBusyError(lock_failure_message(path, str(exc))) from exc
+            raise
+        try:
+            yield con
+        finally:
+            con.close()
+
+    @contextmanager
+    def dbt_env(self) -> Iterator[Path]:
+        """DUCKDB_PATH set to this warehouse while a dbt invocation starts."""
+        path = self.path()
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with _DBT_ENV_LOCK:
+            saved = os.environ.get("DUCKDB_PATH")
+            os.environ["DUCKDB_PATH"] = str(path)
+            try:
+                yield path
+            finally:
+                if saved is None:
+                    os.environ.pop("DUCKDB_PATH", None)
+                else:
+                    os.environ["DUCKDB_PATH"] = saved
+
+    def loaded_sha256(self) -> set[str]:
+        """The contents already in the ledger (raw.loaded_files), read through a short
+        read-only connection that does not wait: WarehouseBusyError when a writer holds the
+        file. A warehouse or ledger that does not exist yet has loaded nothing."""
+        path = self.path()
+        if not path.exists():
+            return set()
+        try:
+            con = duckdb.connect(str(path), read_only=True)
+        except duckdb.Error as exc:
+            # Another process writing (lock), or this process holding a read-write
+            # connection to the same file (DuckDB refuses a second configuration).
+            raise WarehouseBusyError(lock_failure_message(path, str(exc))) from exc
+        try:
+            exists = con.execute(
+                "select count(*) from information_schema.tables "
+                "where table_schema = 'raw' and table_name = 'loaded_files'"
+            ).fetchone()
+            if not exists or not exists[0]:
+                return set()
+            rows = con.execute("select file_sha256 from raw.loaded_files").fetchall()
+            return {str(row[0]) for row in rows}
+        finally:
+            con.close()
+
+
+class LandingFolder(ConfigurableResource):
+    """The folder new event files are dropped into."""
+
+    path: str | None = Field(
+        default=None,
+        description="Landing folder. Unset: $LANDING_DIR, else data/landing "
+        "(relative paths are relative to the working directory).",
+    )
+    settle_seconds: float = Field(
+        default=2.0,
+        description="A file is picked up once unchanged for this long, so that a file still "
+        "being written is not loaded half-way (writers should still write to a temporary "
+        "name and rename).",
+    )
+
+    def folder(self) -> Path:
+        raw = self.path or os.environ.get("LANDING_DIR") or str(DEFAULT_LANDING_DIR)
+        return Path(raw).resolve()
+
+    def ready_files(self, now: float | None = None) -> list[Path]:
+        """Event files in the folder (ingest's discovery: lexicographic order), minus those
+        still settling. A missing folder has none."""
+        folder = self.folder()
+        if not folder.is_dir():
+            return []
+        current = time.time() if now is None else now
+        return [
+            path
+            for path in discover_files([folder])
+            if is_settled(path.stat().st_mtime, current, self.settle_seconds)
+        ]
+
+
+__all__ = [
+    "PROJECT_DIR",
+    "LandingFolder",
+    "WarehouseBusyError",
+    "WarehouseResource",
+    "build_dbt_resource",
+]

@@ -1,0 +1,182 @@
+"""Shared helpers of the orchestration tests: event files, throwaway warehouses, a process
+that holds the warehouse lock, a copy of the dbt project."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pytest
+import yaml
+
+PROJECT_DIR = Path(__file__).resolve().parents[2]
+
+MARTS = (
+    "fct_goal_outcomes",
+    "dim_goals",
+    "dim_conversations",
+    "agg_goal_outcomes_daily",
+    "event_catalog",
+)
+
+# A customer chats (add_to_cart, in chat), then buys through the server two days later:
+# two outcomes in ws_nordwind (seeds/goals.csv). Plus one rejected and one duplicate line.
+VALID_EVENTS: list[dict[str, Any]] = [
+    {
+        "event_id": "orch-1",
+        "workspace_id": "ws_nordwind",
+        "name": "add_to_cart",
+        "occurred_at": "2026-06-01T10:00:00Z",
+        "conversation_id": "orch-c1",
+        "customer_id": "orch-cu1",
+        "flow_id": "orch-f1",
+        "properties": {"sku": "A-1"},
+    },
+    {
+        "event_id": "orch-2",
+        "workspace_id": "ws_nordwind",
+        "name": "purchase",
+        "occurred_at": "2026-06-03T09:30:00Z",
+        "source": "server",
+        "customer_id": "orch-cu1",
+        "properties": {"order_id": "o-1", "grand_total": "49.90", "currency": "EUR"},
+    },
+]
+REJECTED_LINE = '{"event_id": "orch-3", "workspace_id": "ws_nordwind"'  # truncated JSON
+
+
+def ndjson(events: list[dict[str, Any]], *extra_lines: str) -> str:
+    return "".join(json.dumps(event) + "\n" for event in events) + "".join(
+        line + "\n" for line in extra_lines
+    )
+
+
+def write_file(path: Path, text: str) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def demo_file(landing: Path, name: str = "2026-06-03-events.ndjson") -> Path:
+    """2 accepted, 1 rejected, 1 duplicate line."""
+    return write_file(landing / name, ndjson([*VALID_EVENTS, VALID_EVENTS[0]], REJECTED_LINE))
+
+
+def create_warehouse(db_path: Path) -> Path:
+    """An empty warehouse with the raw tables (ingest's DDL), nothing loaded."""
+    from ingest.schema import ensure_raw_schema
+
+    db_path.parent.mkdir(parents=True, exist_ok=True)
+    con = duckdb.connect(str(db_path))
+    try:
+        ensure_raw_schema(con)
+    finally:
+        con.close()
+    return db_path
+
+
+def record_loaded(db_path: Path, path: Path, sha256: str) -> None:
+    """Put one file into the ledger by hand (independent of the loader's internals)."""
+    con = duckdb.connect(str(db_path))
+    try:
+        con.execute(
+            "insert into raw.loaded_files (file_sha256, file_path, file_format, size_bytes, "
+            "lines_read, lines_accepted, lines_rejected, lines_duplicate, loaded_at) "
+            "values (?, ?, 'ndjson', ?, 0, 0, 0, 0, current_timestamp::timestamp)",
+            [sha256, str(path), path.stat().st_size],
+        )
+    finally:
+        con.close()
+
+
+@pytest.fixture(autouse=True)
+def _isolated_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Nothing here may touch the developer's warehouse or landing folder."""
+    monkeypatch.setenv("DUCKDB_PATH", str(tmp_path / "default-warehouse" / "goals.duckdb"))
+    monkeypatch.setenv("LANDING_DIR", str(tmp_path / "default-landing"))
+
+
+class LockHolder:
+    """Another process with the warehouse open for writing, until `release()`."""
+
+    def __init__(self, db_path: Path) -> None:
+        code = (
+            "import sys, duckdb\n"
+            f"con = duckdb.connect({str(db_path)!r})\n"
+            "print('locked', flush=True)\n"
+            "sys.stdin.read()\n"
+            "con.close()\n"
+        )
+        self.process = subprocess.Popen(
+            [sys.executable, "-c", code],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        assert self.process.stdout is not None
+        # Synchronization by the child's own word, not by sleeping.
+        assert self.process.stdout.readline().strip() == "locked"
+
+    @property
+    def pid(self) -> int:
+        return self.process.pid
+
+    def release(self) -> None:
+        if self.process.poll() is None:
+            assert self.process.stdin is not None
+            self.process.stdin.close()
+            self.process.wait(timeout=60)
+
+
+@pytest.fixture
+def lock_holder() -> Iterator[type[LockHolder]]:
+    holders: list[LockHolder] = []
+
+    class _Tracked(LockHolder):
+        def __init__(self, db_path: Path) -> None:
+            super().__init__(db_path)
+            holders.append(self)
+
+    yield _Tracked
+    for holder in holders:
+        holder.release()
+
+
+def copy_dbt_project(destination: Path) -> Path:
+    """A throwaway copy of the dbt project (the files dbt reads, per dbt_project.yml)."""
+    config = yaml.safe_load((PROJECT_DIR / "dbt_project.yml").read_text(encoding="utf-8"))
+    parts = ["dbt_project.yml", "profiles.yml", "packages.yml", "dependencies.yml", "dbt_packages"]
+    for key in (
+        "model-paths",
+        "seed-paths",
+        "macro-paths",
+        "test-paths",
+        "analysis-paths",
+        "snapshot-paths",
+    ):
+        parts += [str(p) for p in config.get(key) or []]
+    ignore = shutil.ignore_patterns("__pycache__", "*.pyc", "*.py")
+    for part in parts:
+        source = PROJECT_DIR / part
+        target = destination / part
+        if source.is_dir():
+            shutil.copytree(source, target, ignore=ignore)
+        elif source.is_file():
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, target)
+    return destination
+
+
+def open_read_only(db_path: Path) -> duckdb.DuckDBPyConnection:
+    return duckdb.connect(str(db_path), read_only=True)
+
+
+def env_without_dagster_home() -> dict[str, str]:
+    return {k: v for k, v in os.environ.items() if k != "DAGSTER_HOME"}
