@@ -1,0 +1,144 @@
+"""`goals explore`: the Event Explorer (SPEC 5).
+
+The most recent raw events (at most 100), newest first, each with its timestamp, name
+and full properties JSON, from the window (now - range, now]. The warehouse is opened
+read-only, so exploring never takes DuckDB's write lock.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any
+
+import typer
+from rich import box
+from rich.table import Table
+from rich.text import Text
+
+from cli import _common as common
+from cli._common import Range, RawJson, format_utc, names_list, single_line_json
+
+MAX_EVENTS = 100
+
+
+def explore(
+    range_: common.RangeOption = Range.DAYS_30,
+    name: Annotated[
+        str | None, typer.Option("--name", "-n", help="Only events with this name.")
+    ] = None,
+    workspace: common.WorkspaceOption = None,
+    limit: Annotated[
+        int,
+        typer.Option("--limit", "-l", min=1, max=MAX_EVENTS, help="How many events (1-100)."),
+    ] = MAX_EVENTS,
+    as_json: common.JsonOption = False,
+    db: common.DbOption = None,
+) -> None:
+    """The most recent raw events, newest first, with their full properties JSON."""
+    now = common.utc_now()
+    start, end = common.window(range_, now)
+    with common.open_warehouse(db) as (con, path):
+        common.require_raw_events(con, path)
+        sql = (
+            "select occurred_at, workspace_id, event_id, name, source, conversation_id, "
+            "customer_id, flow_id, properties from raw.events "
+            "where occurred_at > ? and occurred_at <= ?"
+        )
+        params: list[Any] = [start, end]
+        if workspace is not None:
+            sql += " and workspace_id = ?"
+            params.append(workspace)
+        if name is not None:
+            sql += " and name = ?"
+            params.append(name)
+        sql += " order by occurred_at desc, workspace_id, event_id desc limit ?"
+        params.append(limit)
+        rows = con.execute(sql, params).fetchall()
+        if not rows:
+            _explain_empty(con, range_, start, end, name=name, workspace=workspace)
+            return
+
+    if as_json:
+        for row in rows:
+            common.print_json_line(_event_fields(row))
+        return
+    table = Table(
+        title=f"Most recent events, newest first ({_scope(range_, now, workspace, name)})",
+        title_justify="left",
+        box=box.SIMPLE_HEAD,
+        show_lines=True,
+    )
+    table.add_column("occurred_at (UTC)", no_wrap=True)
+    if workspace is None:
+        table.add_column("workspace", no_wrap=True)
+    table.add_column("name", no_wrap=True)
+    table.add_column("ids", no_wrap=True)
+    table.add_column("properties", overflow="fold", ratio=1, min_width=24)
+    for occurred_at, ws, event_id, event_name, source, conversation, customer, flow, props in rows:
+        ids = Text(str(event_id))
+        ids.append(f" ({source})", style="dim")
+        if conversation:
+            ids.append(f"\nconv {conversation}")
+        if customer:
+            ids.append(f"\ncust {customer}")
+        if flow:
+            ids.append(f"\nflow {flow}", style="dim")
+        cells: list[Text] = [Text(format_utc(occurred_at))]
+        if workspace is None:
+            cells.append(Text(str(ws)))
+        cells += [Text(str(event_name), style="bold"), ids, Text(single_line_json(str(props)))]
+        table.add_row(*cells)
+    common.out().print(table)
+    more = " (the limit: narrow with --name, --workspace or --range)" if len(rows) == limit else ""
+    common.out().print(Text(f"{len(rows)} event(s){more}.", style="dim"))
+
+
+def _scope(range_: Range, now: datetime, workspace: str | None, name: str | None) -> str:
+    parts = [f"last {range_.value} up to {format_utc(now.replace(microsecond=0))}"]
+    if workspace is not None:
+        parts.append(f"workspace {workspace}")
+    if name is not None:
+        parts.append(f"name {name}")
+    return ", ".join(parts)
+
+
+def _event_fields(row: tuple[Any, ...]) -> dict[str, Any]:
+    occurred_at, ws, event_id, name, source, conversation, customer, flow, props = row
+    return {
+        "occurred_at": format_utc(occurred_at),
+        "workspace_id": ws,
+        "event_id": event_id,
+        "name": name,
+        "source": source,
+        "conversation_id": conversation,
+        "customer_id": customer,
+        "flow_id": flow,
+        "properties": RawJson(props),
+    }
+
+
+def _explain_empty(
+    con: Any,
+    range_: Range,
+    start: Any,
+    end: Any,
+    *,
+    name: str | None,
+    workspace: str | None,
+) -> None:
+    """Why nothing was found: an unknown workspace or name fails, an empty range does not."""
+    if workspace is not None:
+        workspaces = common.known_values(con, "workspace_id", start=start, end=end)
+        if workspace not in workspaces:
+            common.fail(
+                f"no events of workspace '{workspace}' in the last {range_.value}; workspaces "
+                f"with events then: {names_list(workspaces)}"
+            )
+    if name is not None:
+        known = common.known_values(con, "name", start=start, end=end, workspace=workspace)
+        common.fail(common.unknown_name_message(name, range_, known, workspace=workspace))
+    common.note(f"No events in the last {range_.value} (try a longer --range).")
+
+
+def register(app: typer.Typer) -> None:
+    app.command("explore")(explore)

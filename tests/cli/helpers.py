@@ -1,0 +1,168 @@
+"""Helpers of the CLI tests: a `goals` app with the commands under test, throwaway
+warehouses filled with raw events, a fixed "now" and a copy of the dbt project to build
+marts with."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import typer
+from typer.testing import CliRunner, Result
+
+from cli import events_cmd, explore_cmd, preview_cmd, status_cmd, validate_cmd
+
+PROJECT_DIR = Path(__file__).resolve().parents[2]
+DBT = Path(sys.executable).with_name("dbt")
+PROJECT_PARTS = ("dbt_project.yml", "profiles.yml", "models", "macros", "seeds", "tests/dbt")
+
+#: The tests' "now": every command reads the clock through cli._common.utc_now.
+NOW = datetime.now(UTC).replace(tzinfo=None, microsecond=0)
+
+GOAL_COLUMNS = (
+    "workspace_id,code,name,description,kind,is_primary,trigger_event,match_conditions,"
+    "value_mode,fixed_value,value_property,currency,currency_property,base_value_property,"
+    "base_currency_property,attribution_window_hours,dedupe_property"
+)
+
+RAW_EVENTS_COLUMNS = (
+    "workspace_id",
+    "event_id",
+    "name",
+    "occurred_at",
+    "source",
+    "conversation_id",
+    "customer_id",
+    "flow_id",
+    "properties",
+    "file_sha256",
+    "line_number",
+    "loaded_at",
+)
+
+
+def ago(*, days: float = 0, hours: float = 0, minutes: float = 0) -> datetime:
+    return NOW - timedelta(days=days, hours=hours, minutes=minutes)
+
+
+@dataclass(frozen=True)
+class Event:
+    event_id: str
+    name: str
+    occurred_at: datetime
+    properties: str = "{}"  # raw JSON text, stored as is
+    workspace_id: str = "ws_t"
+    source: str = "widget"
+    conversation_id: str | None = None
+    customer_id: str | None = None
+    flow_id: str | None = None
+
+
+def create_warehouse(path: Path, events: Sequence[Event] = (), *, raw_tables: bool = True) -> Path:
+    """A warehouse file with the raw tables (ingest.schema) holding `events`."""
+    from ingest.schema import ensure_raw_schema
+    from ingest.warehouse import connect
+
+    con = connect(path)
+    try:
+        if raw_tables:
+            ensure_raw_schema(con)
+        for line, event in enumerate(events, start=1):
+            con.execute(
+                f"insert into raw.events ({', '.join(RAW_EVENTS_COLUMNS)}) "
+                "values (?, ?, ?, ?, ?, ?, ?, ?, ?, 'test-file', ?, ?)",
+                [
+                    event.workspace_id,
+                    event.event_id,
+                    event.name,
+                    event.occurred_at,
+                    event.source,
+                    event.conversation_id,
+                    event.customer_id,
+                    event.flow_id,
+                    event.properties,
+                    line,
+                    NOW,
+                ],
+            )
+    finally:
+        con.close()
+    return path
+
+
+def goals_app() -> typer.Typer:
+    """The `goals` commands under test, registered as cli/app.py registers them."""
+    app = typer.Typer(pretty_exceptions_enable=False, add_completion=False)
+    for module in (explore_cmd, events_cmd, validate_cmd, status_cmd, preview_cmd):
+        module.register(app)
+    return app
+
+
+class Goals:
+    """Runs `goals ...` in-process and checks that no command ends in a traceback."""
+
+    def __init__(self) -> None:
+        self.app = goals_app()
+        self.runner = CliRunner()
+
+    def __call__(self, *args: str, expect: int | None = 0) -> Result:
+        # a wide terminal, so table cells are not folded in the middle of what a test reads
+        result = self.runner.invoke(self.app, list(args), env={"COLUMNS": "200"})
+        if result.exception is not None and not isinstance(result.exception, SystemExit):
+            raise AssertionError(
+                f"`goals {' '.join(args)}` raised {result.exception!r}\n{result.output}"
+            ) from result.exception
+        assert "Traceback" not in result.output, result.output
+        if expect is not None:
+            assert result.exit_code == expect, (
+                f"`goals {' '.join(args)}` exited {result.exit_code}, not {expect}\n{result.output}"
+            )
+        return result
+
+
+def json_lines(text: str) -> list[dict[str, Any]]:
+    return [json.loads(line) for line in text.splitlines() if line.strip()]
+
+
+# --------------------------------------------------------------------------- dbt
+
+
+def copy_project(destination: Path) -> Path:
+    """A copy of the dbt project whose seeds a test may overwrite."""
+    for part in PROJECT_PARTS:
+        source = PROJECT_DIR / part
+        target = destination / part
+        if source.is_dir():
+            shutil.copytree(source, target, ignore=shutil.ignore_patterns("__pycache__"))
+        else:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, target)
+    return destination
+
+
+def run_dbt(project_dir: Path, db_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """dbt in a subprocess, with the machine's time zone away from UTC."""
+    target = db_path.parent / "dbt-target"
+    env = {
+        **os.environ,
+        "DUCKDB_PATH": str(db_path),
+        "TZ": "America/Los_Angeles",
+        "DBT_TARGET_PATH": str(target),
+        "DBT_LOG_PATH": str(target / "logs"),
+        "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
+    }
+    return subprocess.run(
+        [str(DBT), *args, "--project-dir", str(project_dir), "--profiles-dir", str(project_dir)],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )

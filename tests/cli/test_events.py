@@ -1,0 +1,83 @@
+"""`goals events`: the event catalog mart as a table or JSON lines."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+
+from tests.cli.built import PROPERTIES, Built
+from tests.cli.helpers import Event, Goals, ago, create_warehouse, json_lines
+
+
+def test_json_lines(goals: Goals, built: Built) -> None:
+    rows = json_lines(goals("events", "--db", str(built.warehouse), "--json").stdout)
+    assert [(r["workspace_id"], r["event_name"]) for r in rows] == [
+        ("ws_o", "purchase"),
+        ("ws_t", "Signup"),
+        ("ws_t", "purchase"),
+        ("ws_t", "signup"),
+    ]
+    purchase = rows[2]
+    assert purchase["events_last_7_days"] == len(PROPERTIES)
+    assert purchase["events_last_30_days"] == len(PROPERTIES)
+    assert purchase["events_last_90_days"] == len(PROPERTIES)
+    assert purchase["first_seen_at"] == ago(days=1, hours=9).strftime("%Y-%m-%dT%H:%M:%SZ")
+    assert purchase["last_seen_at"] == ago(days=1).strftime("%Y-%m-%dT%H:%M:%SZ")
+    keys = {k["key"]: k for k in purchase["property_keys"]}
+    assert keys["qty"]["types"] == ["boolean", "number", "string"]
+    assert keys["qty"]["example"] == 2  # the most recent non-null value (p00)
+    assert keys["order"]["types"] == ["number", "object"]
+    assert keys["coupon"]["types"] == ["null", "string"]
+    assert "a.b" in keys and "café" in keys
+
+
+def test_one_workspace(goals: Goals, built: Built) -> None:
+    rows = json_lines(
+        goals("events", "--db", str(built.warehouse), "--json", "--workspace", "ws_o").stdout
+    )
+    assert len(rows) == 1
+    assert rows[0]["property_keys"] == [{"key": "qty", "types": ["number"], "example": 2}]
+
+
+def test_table(goals: Goals, built: Built) -> None:
+    out = goals("events", "--db", str(built.warehouse), "-w", "ws_t").stdout
+    assert "Event catalog" in out
+    assert "purchase" in out and "Signup" in out
+    assert "qty  boolean|number|string  e.g. 2" in out
+    assert ago(days=1).strftime("%Y-%m-%dT%H:%M:%SZ") in out
+    assert "ws_o" not in out
+
+
+def test_unknown_workspace(goals: Goals, built: Built) -> None:
+    result = goals("events", "--db", str(built.warehouse), "-w", "ws_nope", expect=1)
+    assert "No events of workspace 'ws_nope'" in result.stderr
+    assert "workspaces: ws_o, ws_t" in result.stderr
+
+
+def test_no_marts_yet(goals: Goals, tmp_path: Path) -> None:
+    db = create_warehouse(tmp_path / "w.duckdb", [Event("e", "purchase", ago(days=1))])
+    result = goals("events", "--db", str(db), expect=1)
+    assert "has no marts yet" in result.stderr and "goals build" in result.stderr
+
+
+def test_no_warehouse(goals: Goals, tmp_path: Path) -> None:
+    result = goals("events", "--db", str(tmp_path / "none.duckdb"), expect=1)
+    assert "No warehouse at" in result.stderr
+
+
+def test_an_empty_catalog(goals: Goals, tmp_path: Path) -> None:
+    db = create_warehouse(tmp_path / "w.duckdb")
+    con = duckdb.connect(str(db))
+    try:
+        con.execute("create schema marts")
+        con.execute(
+            "create table marts.event_catalog (workspace_id varchar, event_name varchar, "
+            "events_last_7_days bigint, events_last_30_days bigint, events_last_90_days bigint, "
+            "events_total bigint, first_seen_at timestamp, last_seen_at timestamp, "
+            "property_keys json)"
+        )
+    finally:
+        con.close()
+    result = goals("events", "--db", str(db), expect=1)
+    assert "The event catalog is empty" in result.stderr
