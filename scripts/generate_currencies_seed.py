@@ -1,7 +1,7 @@
 """Write seeds/currencies.csv from the `iso4217` package (the ISO 4217 list).
 
-    python scripts/generate_currencies_seed.py          # rewrite the seed
-    python scripts/generate_currencies_seed.py --check  # exit 1 if the seed is stale
+python scripts/generate_currencies_seed.py          # rewrite the seed
+python scripts/generate_currencies_seed.py --check  # exit 1 if the seed is stale
 """
 
 from __future__ import annotations

@@ -10,7 +10,13 @@ import duckdb
 
 from tests.dbt.conftest import PROJECT_DIR, copy_project, create_raw_tables, run_dbt
 
-MARTS = ("fct_goal_outcomes", "dim_goals", "dim_conversations", "agg_goal_outcomes_daily", "event_catalog")
+MARTS = (
+    "fct_goal_outcomes",
+    "dim_goals",
+    "dim_conversations",
+    "agg_goal_outcomes_daily",
+    "event_catalog",
+)
 
 
 def test_build_runs_every_unit_and_data_test(warehouse: Path) -> None:

@@ -1,0 +1,35 @@
+"""Loading raw chat telemetry files into the DuckDB warehouse (SPEC 2.1).
+
+- `ingest.warehouse`: `connect()` (UTC session, lock retries), `default_db_path()`;
+- `ingest.schema`: `ensure_raw_schema()`, the raw tables;
+- `ingest.loader`: `discover_files()`, `pending_files()`, `ingest_paths()`, `FileResult`.
+
+The names are re-exported here lazily, so that importing `ingest.warehouse` alone does not
+pull in NumPy and PyArrow.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+_EXPORTS = {
+    "FileResult": "ingest.loader",
+    "IngestError": "ingest.loader",
+    "discover_files": "ingest.loader",
+    "ingest_paths": "ingest.loader",
+    "pending_files": "ingest.loader",
+    "ensure_raw_schema": "ingest.schema",
+    "WarehouseLockedError": "ingest.warehouse",
+    "connect": "ingest.warehouse",
+    "default_db_path": "ingest.warehouse",
+}
+
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'ingest' has no attribute {name!r}")
+    return getattr(importlib.import_module(module), name)

@@ -1,0 +1,295 @@
+"""Reading NDJSON files as chunks of physical lines, without per-line Python.
+
+A chunk is a buffer cut at a newline plus the offsets of its lines: line i spans
+`buffer[offsets[i]:offsets[i + 1]]`, terminator included, so an Arrow string array can
+point at the buffer without copying. A UTF-8 byte-order mark at the start of the file is
+skipped. Lines that are not UTF-8 are found here, their bytes kept aside and overwritten
+with `#` in the buffer so that DuckDB only ever sees valid UTF-8.
+
+`Prefetcher` reads, splits and checks the next chunks in a thread while DuckDB works on
+the current one (DuckDB releases the GIL while it runs a query).
+"""
+
+from __future__ import annotations
+
+import gzip
+import queue
+import re
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import BinaryIO
+
+import numpy as np
+import numpy.typing as npt
+import pyarrow as pa
+
+from ingest._strict import strip_terminator
+
+DEFAULT_CHUNK_BYTES = 64 << 20
+FIRST_CHUNK_BYTES = 4 << 20
+ARROW_BATCH_ROWS = 16384
+BOM = b"\xef\xbb\xbf"
+_NEWLINE = re.compile(b"\n")
+
+
+class Stopped(Exception):
+    """The reader was asked to stop."""
+
+
+class BufferPool:
+    """Reusable read buffers (fresh 64 MB allocations cost page faults every time)."""
+
+    def __init__(self, size: int, count: int, stop: threading.Event | None = None) -> None:
+        self.size = size
+        self._stop = stop
+        self._free: queue.Queue[bytearray] = queue.Queue()
+        for _ in range(count):
+            self._free.put(bytearray(size))
+
+    def get(self) -> bytearray:
+        while True:
+            try:
+                return self._free.get(timeout=0.05)
+            except queue.Empty:
+                if self._stop is not None and self._stop.is_set():
+                    raise Stopped from None
+
+    def put(self, buffer: bytearray) -> None:
+        if len(buffer) == self.size:
+            self._free.put(buffer)
+        else:  # a grown buffer (a line longer than the chunk size): give back a normal one
+            self._free.put(bytearray(self.size))
+
+
+@dataclass
+class LineChunk:
+    """A run of consecutive physical lines of one file."""
+
+    buffer: bytearray
+    offsets: npt.NDArray[np.int64]  # len = lines + 1
+    first_line: int  # 1-based physical number of the first line
+    stream_offset: int  # position of buffer[0] in the (decompressed) file
+    bad_utf8: dict[int, bytes] = field(default_factory=dict)  # index -> original bytes
+    pool: BufferPool | None = None
+    table: pa.Table | None = None
+
+    @property
+    def size(self) -> int:
+        return len(self.offsets) - 1
+
+    def raw_line(self, index: int) -> bytes:
+        """Line `index` as read (bytes not yet UTF-8 checked), without its terminator."""
+        original = self.bad_utf8.get(index)
+        if original is None:
+            original = bytes(self.buffer[self.offsets[index] : self.offsets[index + 1]])
+        return strip_terminator(original)
+
+    def line_spans(self) -> npt.NDArray[np.int64]:
+        """Offsets of the lines in the file (len = lines + 1)."""
+        return self.offsets + self.stream_offset
+
+    def arrow_table(self, batch_rows: int = ARROW_BATCH_ROWS) -> pa.Table:
+        """(line_number, line) pointing into the buffer; lines keep their terminator.
+
+        Several record batches, so that DuckDB scans them in parallel.
+        """
+        if self.table is None:
+            n = self.size
+            lines = pa.LargeStringArray.from_buffers(
+                n, pa.py_buffer(self.offsets), pa.py_buffer(self.buffer)
+            )
+            numbers = np.arange(self.first_line, self.first_line + n, dtype=np.int64)
+            table = pa.table({"line_number": pa.array(numbers), "line": lines})
+            self.table = pa.Table.from_batches(table.to_batches(max_chunksize=batch_rows))
+        return self.table
+
+    def release(self) -> None:
+        """Done with this chunk: its buffer may be reused."""
+        self.table = None
+        if self.pool is not None:
+            self.pool.put(self.buffer)
+            self.pool = None
+
+
+def open_binary(path: Path) -> BinaryIO:
+    """The file's bytes, decompressed for `.gz`."""
+    if path.name.lower().endswith(".gz"):
+        return gzip.open(path, "rb")
+    return open(path, "rb", buffering=0)
+
+
+def _readinto_full(stream: BinaryIO, view: memoryview) -> int:
+    filled = 0
+    total = len(view)
+    while filled < total:
+        got = stream.readinto(view[filled:])  # type: ignore[attr-defined]
+        if not got:
+            break
+        filled += got
+    return filled
+
+
+def _mark_bad_utf8(chunk: LineChunk) -> None:
+    """Find lines that are not UTF-8, keep their bytes, blank them out for DuckDB."""
+    offsets = chunk.offsets
+    start, end = int(offsets[0]), int(offsets[-1])
+    view = memoryview(chunk.buffer)
+    try:
+        if np.frombuffer(view, dtype=np.uint8, count=end - start, offset=start).max() < 0x80:
+            return  # ASCII
+        pos = start
+        while pos < end:
+            try:
+                str(view[pos:end], "utf-8")
+                break
+            except UnicodeDecodeError as exc:
+                at = pos + exc.start
+                index = int(np.searchsorted(offsets, at, side="right")) - 1
+                first, stop = int(offsets[index]), int(offsets[index + 1])
+                chunk.bad_utf8[index] = bytes(view[first:stop])
+                content_stop = stop - 1 if view[stop - 1] == 0x0A else stop
+                view[first:content_stop] = b"#" * (content_stop - first)
+                pos = stop
+    finally:
+        view.release()
+
+
+def iter_line_chunks(
+    stream: BinaryIO,
+    chunk_bytes: int = DEFAULT_CHUNK_BYTES,
+    pool: BufferPool | None = None,
+    *,
+    first_chunk_bytes: int | None = None,
+) -> Iterator[LineChunk]:
+    """Chunks of whole lines from a binary stream.
+
+    Each chunk holds a buffer from `pool` until `chunk.release()`; without a pool, the
+    one buffer is reused and a chunk is valid until the next one is requested. With
+    `first_chunk_bytes`, the first reads are smaller (growing 4x up to `chunk_bytes`) so
+    that work on the first lines starts early.
+    """
+    own_pool = pool is None
+    pool = pool or BufferPool(chunk_bytes, 1)
+    buffer: bytearray | None = None
+    tail = b""  # an unfinished line, carried into the next buffer
+    consumed = 0  # bytes of the stream before the start of `buffer`
+    next_line = 1
+    first = True
+    eof = False
+    limit = min(first_chunk_bytes or chunk_bytes, chunk_bytes)
+    while not eof:
+        if buffer is None:
+            buffer = pool.get()
+        if len(tail) >= len(buffer):  # one line longer than the buffer: grow it
+            buffer = bytearray(len(tail) * 2)  # released as a normal-size one
+        buffer[: len(tail)] = tail
+        # a grown buffer is filled whole; otherwise the first reads are smaller
+        cap = len(buffer) if len(buffer) > chunk_bytes else min(len(buffer), limit)
+        wanted = cap - len(tail)
+        limit = min(limit * 4, chunk_bytes)
+        view = memoryview(buffer)
+        try:
+            got = _readinto_full(stream, view[len(tail) : len(tail) + wanted])
+        finally:
+            view.release()
+        filled = len(tail) + got
+        eof = got < wanted
+        start = len(BOM) if first and buffer[: len(BOM)] == BOM else 0
+        ends = [m.end() for m in _NEWLINE.finditer(buffer, start, filled)]
+        if eof:
+            last = ends[-1] if ends else start
+            if filled > last:
+                ends.append(filled)  # a last line without a newline is a line
+        elif not ends:
+            tail = bytes(buffer[:filled])
+            continue
+        first = False
+        offsets = np.empty(len(ends) + 1, dtype=np.int64)
+        offsets[0] = start
+        offsets[1:] = ends
+        cut = int(offsets[-1])
+        tail = bytes(buffer[cut:filled])
+        chunk = LineChunk(
+            buffer=buffer,
+            offsets=offsets,
+            first_line=next_line,
+            stream_offset=consumed,
+            pool=None if own_pool else pool,
+        )
+        consumed += cut
+        next_line += chunk.size
+        if chunk.size:
+            _mark_bad_utf8(chunk)
+            yield chunk
+        elif not own_pool:
+            chunk.release()
+        if not own_pool:
+            buffer = None  # the chunk holds it: take another one
+
+
+class Prefetcher:
+    """Chunks of a file, read, split and checked one step ahead in a thread."""
+
+    def __init__(self, path: Path, chunk_bytes: int, *, depth: int = 1) -> None:
+        self.path = path
+        self._stop = threading.Event()
+        self._pool = BufferPool(chunk_bytes, depth + 2, self._stop)
+        self._chunk_bytes = chunk_bytes
+        self._queue: queue.Queue[LineChunk | BaseException | None] = queue.Queue(depth)
+        self._thread = threading.Thread(target=self._run, name="goals-ingest-reader", daemon=True)
+        self._thread.start()
+
+    def _put(self, item: LineChunk | BaseException | None) -> bool:
+        while not self._stop.is_set():
+            try:
+                self._queue.put(item, timeout=0.05)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def _run(self) -> None:
+        try:
+            with open_binary(self.path) as stream:
+                chunks = iter_line_chunks(
+                    stream, self._chunk_bytes, self._pool, first_chunk_bytes=FIRST_CHUNK_BYTES
+                )
+                for chunk in chunks:
+                    chunk.arrow_table()
+                    if not self._put(chunk):
+                        chunk.release()
+                        return
+            self._put(None)
+        except Stopped:
+            return
+        except BaseException as exc:  # handed to the consumer, raised there
+            self._put(exc)
+
+    def __iter__(self) -> Iterator[LineChunk]:
+        while True:
+            item = self._queue.get()
+            if item is None:
+                return
+            if isinstance(item, BaseException):
+                raise item
+            yield item
+
+    def close(self) -> None:
+        """Stop reading (also when the consumer stopped early) and free the buffers."""
+        self._stop.set()
+        while True:
+            try:
+                item = self._queue.get_nowait()
+            except queue.Empty:
+                break
+            if isinstance(item, LineChunk):
+                item.release()
+        self._thread.join()
+
+    def __enter__(self) -> Prefetcher:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()

@@ -1,0 +1,666 @@
+"""Loading event files into the raw tables (SPEC 2.1).
+
+Each file is identified by the sha256 of its bytes as stored and loaded in one
+transaction: its events, rejects, duplicates and ledger row commit together or not at
+all. Valid lines never touch per-line Python: chunks of lines go to DuckDB as zero-copy
+Arrow strings and one SQL statement checks them (`ingest._sql`); only the lines DuckDB
+cannot vouch for take the strict Python path (`ingest._strict`).
+"""
+
+from __future__ import annotations
+
+import bisect
+import contextlib
+import hashlib
+import logging
+import os
+import threading
+import time
+import zlib
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, BinaryIO
+
+import duckdb
+import numpy as np
+import pyarrow as pa
+
+from ingest import _sql
+from ingest._lines import (
+    DEFAULT_CHUNK_BYTES,
+    LineChunk,
+    Prefetcher,
+    open_binary,
+)
+from ingest._parquet import PARQUET_TABLE, stage_parquet
+from ingest._strict import classify, properties_text_reason
+from ingest.schema import ensure_raw_schema
+
+log = logging.getLogger(__name__)
+
+NDJSON_SUFFIXES = (".ndjson", ".jsonl", ".ndjson.gz", ".jsonl.gz")
+PARQUET_SUFFIXES = (".parquet",)
+CHUNK_BYTES_ENV = "GOALS_INGEST_CHUNK_MB"
+_KINDS = ".ndjson, .jsonl (optionally .gz) or .parquet"
+
+_CHUNK_VIEW = "__goals_ingest_chunk"
+_CHECKED_VIEW = "__goals_ingest_checked"
+_REJECTS_VIEW = "__goals_ingest_py_rejects"
+_DUP_TEXT_VIEW = "__goals_ingest_dup_text"
+_FEW_DUPLICATES = 20_000  # up to this many, a duplicate's line is read on its own
+
+
+class IngestError(Exception):
+    """A file cannot be loaded (missing, unreadable, corrupt); nothing of it was kept."""
+
+
+@dataclass(frozen=True)
+class FileResult:
+    path: str
+    sha256: str
+    file_format: str
+    status: str  # 'loaded' | 'skipped' (content already loaded)
+    size_bytes: int
+    read: int
+    accepted: int
+    rejected: int
+    duplicate: int
+    seconds: float
+
+
+@dataclass
+class _Timings:
+    """Seconds per stage of one file, for benchmarks (`last_timings()`)."""
+
+    stages: dict[str, float] = field(default_factory=dict)
+
+    def add(self, stage: str, seconds: float) -> None:
+        self.stages[stage] = self.stages.get(stage, 0.0) + seconds
+
+
+_last_timings = _Timings()
+
+
+def last_timings() -> dict[str, float]:
+    """Seconds per stage of the last file loaded in this process."""
+    return dict(_last_timings.stages)
+
+
+# ---------------------------------------------------------------------------- files
+
+
+def file_format(path: Path) -> str | None:
+    """'ndjson', 'parquet' or None for a file we do not read."""
+    name = path.name.lower()
+    if name.endswith(NDJSON_SUFFIXES):
+        return "ndjson"
+    if name.endswith(PARQUET_SUFFIXES):
+        return "parquet"
+    return None
+
+
+def _walk(folder: Path) -> Iterator[Path]:
+    for root, dirs, files in os.walk(folder):
+        dirs[:] = [d for d in dirs if not d.startswith(".")]
+        for name in files:
+            if not name.startswith("."):
+                yield Path(root) / name
+
+
+def discover_files(paths: Sequence[str | Path]) -> list[Path]:
+    """The files to load: folders expanded recursively, all in lexicographic path order.
+
+    A missing path or a named file of an unknown kind is an error; unknown files found
+    in a folder are skipped with a warning, hidden files and folders silently.
+    """
+    found: dict[str, Path] = {}
+    for given in paths:
+        path = Path(given)
+        if path.is_dir():
+            for item in _walk(path):
+                if file_format(item) is None:
+                    log.warning("skipping %s: not an event file (%s)", item, _KINDS)
+                else:
+                    found.setdefault(item.as_posix(), item)
+        elif path.is_file():
+            if file_format(path) is None:
+                raise IngestError(f"{path} is not an event file: expected {_KINDS}")
+            found.setdefault(path.as_posix(), path)
+        elif path.exists():
+            raise IngestError(f"{path} is neither a file nor a folder")
+        else:
+            raise IngestError(f"{path}: no such file or folder")
+    return [found[key] for key in sorted(found)]
+
+
+def file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb", buffering=0) as handle:
+        buffer = bytearray(8 << 20)
+        view = memoryview(buffer)
+        while True:
+            got = handle.readinto(view)
+            if not got:
+                break
+            digest.update(view[:got])
+    return digest.hexdigest()
+
+
+def _ledger_exists(con: duckdb.DuckDBPyConnection) -> bool:
+    row = con.execute(
+        "select count(*) from information_schema.tables "
+        "where table_schema = 'raw' and table_name = 'loaded_files'"
+    ).fetchone()
+    return bool(row and row[0])
+
+
+def _loaded_path(con: duckdb.DuckDBPyConnection, sha256: str) -> str | None:
+    row = con.execute(
+        "select file_path from raw.loaded_files where file_sha256 = ?", [sha256]
+    ).fetchone()
+    return None if row is None else str(row[0])
+
+
+def pending_files(con: duckdb.DuckDBPyConnection, paths: Sequence[str | Path]) -> list[Path]:
+    """discover_files(paths) minus the contents already in the ledger (or earlier in the list)."""
+    files = discover_files(paths)
+    has_ledger = _ledger_exists(con)
+    seen: set[str] = set()
+    pending: list[Path] = []
+    for path in files:
+        try:
+            sha = file_sha256(path)
+        except OSError as exc:
+            raise IngestError(f"cannot read {path}: {exc.strerror or exc}") from exc
+        if sha in seen or (has_ledger and _loaded_path(con, sha) is not None):
+            continue
+        seen.add(sha)
+        pending.append(path)
+    return pending
+
+
+# ---------------------------------------------------------------------------- loading
+
+
+def ingest_paths(
+    con: duckdb.DuckDBPyConnection,
+    paths: Sequence[str | Path],
+    *,
+    on_file: Callable[[FileResult], None] | None = None,
+) -> list[FileResult]:
+    """Load every file under `paths` (lexicographic order), one transaction per file.
+
+    A file whose content is already in the ledger is 'skipped'. On an unreadable or
+    corrupt file, IngestError is raised after rolling that file back; files before it
+    stay loaded. The connection must not be inside a transaction.
+    """
+    files = discover_files(paths)
+    ensure_raw_schema(con)
+    results: list[FileResult] = []
+    for path in files:
+        result = _ingest_file(con, path)
+        results.append(result)
+        if on_file is not None:
+            on_file(result)
+    return results
+
+
+def _chunk_bytes() -> int:
+    raw = os.environ.get(CHUNK_BYTES_ENV, "").strip()
+    try:
+        return max(int(float(raw) * (1 << 20)), 1 << 16) if raw else DEFAULT_CHUNK_BYTES
+    except ValueError:
+        return DEFAULT_CHUNK_BYTES
+
+
+def _utc_now() -> datetime:
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+class _Hasher:
+    """sha256 of a file, computed in a thread (hashlib and reads release the GIL)."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._sha: str | None = None
+        self._error: OSError | None = None
+        self._thread = threading.Thread(target=self._run, name="goals-ingest-hash", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        try:
+            self._sha = file_sha256(self.path)
+        except OSError as exc:
+            self._error = exc
+
+    def done(self) -> bool:
+        return not self._thread.is_alive()
+
+    def result(self) -> str:
+        self._thread.join()
+        if self._error is not None:
+            error = self._error
+            raise IngestError(f"cannot read {self.path}: {error.strerror or error}") from error
+        assert self._sha is not None
+        return self._sha
+
+
+class _AlreadyLoaded(Exception):
+    """The file's content is in the ledger: nothing to do."""
+
+
+def _ingest_file(con: duckdb.DuckDBPyConnection, path: Path) -> FileResult:
+    """One file in one transaction.
+
+    NDJSON is read, split and validated while its hash is computed in a thread: a file
+    whose content turns out to be loaded already is rolled back as soon as that is known
+    (after at most a chunk or two), a new file does not wait for its hash.
+    """
+    global _last_timings
+    timings = _Timings()
+    started = time.perf_counter()
+    fmt = file_format(path) or "ndjson"
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        raise IngestError(f"cannot read {path}: {exc.strerror or exc}") from exc
+    hasher = _Hasher(path)
+    prefetcher = None
+    if fmt == "ndjson":
+        chunk_bytes = _chunk_bytes()
+        if not path.name.lower().endswith(".gz"):
+            chunk_bytes = min(chunk_bytes, size + 1)  # small files, small buffers
+        prefetcher = Prefetcher(path, chunk_bytes)
+    status = "loaded"
+    counts = (0, 0, 0, 0)
+    try:
+        if prefetcher is None or hasher.done():
+            tick = time.perf_counter()
+            loaded = _loaded_path(con, hasher.result()) is not None
+            timings.add("hash", time.perf_counter() - tick)
+            if loaded:
+                raise _AlreadyLoaded
+        loader = _FileLoad(con, path, size, hasher, fmt, timings, prefetcher)
+        con.execute("begin transaction")
+        try:
+            counts = loader.run()
+            tick = time.perf_counter()
+            con.execute("commit")
+            timings.add("commit", time.perf_counter() - tick)
+        except BaseException as exc:
+            with contextlib.suppress(duckdb.Error):
+                con.execute("rollback")
+            if isinstance(exc, (OSError, EOFError, zlib.error)):
+                raise IngestError(_read_error(path, exc)) from exc
+            if isinstance(exc, duckdb.Error) and fmt == "parquet":
+                raise IngestError(f"cannot read Parquet file {path}: {exc}") from exc
+            raise
+    except _AlreadyLoaded:
+        status = "skipped"
+    finally:
+        if prefetcher is not None:
+            prefetcher.close()
+        _last_timings = timings
+    read, accepted, rejected, duplicate = counts
+    return FileResult(
+        path=str(path), sha256=hasher.result(), file_format=fmt, status=status,
+        size_bytes=size, read=read, accepted=accepted, rejected=rejected,
+        duplicate=duplicate, seconds=time.perf_counter() - started,
+    )  # fmt: skip
+
+
+def _read_error(path: Path, exc: BaseException) -> str:
+    if path.name.lower().endswith(".gz"):
+        detail = str(exc) or type(exc).__name__
+        return f"{path} is not a valid gzip file ({detail}); nothing of it was loaded"
+    if isinstance(exc, OSError):
+        return f"cannot read {path}: {exc.strerror or exc}; nothing of it was loaded"
+    return f"cannot read {path}: {exc}; nothing of it was loaded"
+
+
+class _FileLoad:
+    """One file inside an open transaction."""
+
+    def __init__(
+        self,
+        con: duckdb.DuckDBPyConnection,
+        path: Path,
+        size: int,
+        hasher: _Hasher,
+        fmt: str,
+        timings: _Timings,
+        prefetcher: Prefetcher | None = None,
+    ) -> None:
+        self.con = con
+        self.prefetcher = prefetcher
+        self.spans: list[tuple[int, np.ndarray]] = []  # (first line, file offsets) per chunk
+        self.path = path
+        self.size = size
+        self.hasher = hasher
+        self.sha = ""  # known once the hasher is done (needed only to write the rows)
+        self.fmt = fmt
+        self.timings = timings
+        self.loaded_at = _utc_now()
+        self.fast_sql = _sql.validation_sql(_CHUNK_VIEW, mode="fast")
+        self.checked_sql = _sql.validation_sql(_CHECKED_VIEW, mode="checked", has_raw_text=True)
+
+    # -- timing helper
+    def _timed(self, stage: str, sql: str, params: list[Any] | None = None) -> Any:
+        tick = time.perf_counter()
+        result = self.con.execute(sql, params) if params is not None else self.con.execute(sql)
+        self.timings.add(stage, time.perf_counter() - tick)
+        return result
+
+    def run(self) -> tuple[int, int, int, int]:
+        self.con.execute(_sql.ROWS_DDL)
+        if self.fmt == "parquet":
+            self._load_parquet()
+        else:
+            self._load_ndjson()
+        return self._finish()
+
+    # -- NDJSON
+    def _load_ndjson(self) -> None:
+        assert self.prefetcher is not None
+        insert_fast = f"insert into {_sql.ROWS_TABLE} {self.fast_sql}"
+        chunks = iter(self.prefetcher)
+        while True:
+            tick = time.perf_counter()
+            chunk = next(chunks, None)
+            self.timings.add("wait for reader", time.perf_counter() - tick)
+            if chunk is None:
+                break
+            try:
+                self.spans.append((chunk.first_line, chunk.line_spans()))
+                self.con.register(_CHUNK_VIEW, chunk.arrow_table())
+                try:
+                    self._timed("validate", insert_fast)
+                finally:
+                    self.con.unregister(_CHUNK_VIEW)
+                self._slow_path(chunk)
+            finally:
+                chunk.release()
+            self._check_not_loaded(wait=False)
+
+    def _check_not_loaded(self, *, wait: bool) -> None:
+        """Raise _AlreadyLoaded once the hash shows the content is in the ledger."""
+        if self.sha or not (wait or self.hasher.done()):
+            return
+        tick = time.perf_counter()
+        sha = self.hasher.result()
+        self.timings.add("hash", time.perf_counter() - tick)
+        if _loaded_path(self.con, sha) is not None:
+            raise _AlreadyLoaded
+        self.sha = sha
+
+    def _slow_path(self, chunk: LineChunk) -> None:
+        first = chunk.first_line
+        tick = time.perf_counter()
+        numbers = self._slow_numbers(first, first + chunk.size - 1)
+        if not len(numbers):
+            self.timings.add("slow path", time.perf_counter() - tick)
+            return
+        rejects: list[tuple[int, str, str]] = []
+        checked: list[tuple[int, str, str]] = []
+        for number in numbers.tolist():
+            raw = chunk.raw_line(number - first)
+            verdict = classify(raw)
+            if verdict.blank:
+                continue
+            if verdict.reason is not None:
+                rejects.append((number, verdict.reason, _raw_text(raw)))
+            else:
+                text = verdict.text or ""
+                checked.append((number, text, text))
+        self.timings.add("slow path", time.perf_counter() - tick)
+        self._store_slow(rejects, checked)
+
+    def _slow_numbers(self, low: int, high: int) -> np.ndarray:
+        result = self.con.execute(
+            f"select line_number from {_sql.ROWS_TABLE} "
+            f"where status = {_sql.STATUS_SLOW} and line_number between ? and ? "
+            "order by line_number",
+            [low, high],
+        ).fetchnumpy()
+        return np.asarray(result["line_number"], dtype=np.int64)
+
+    def _store_slow(
+        self, rejects: list[tuple[int, str, str]], checked: list[tuple[int, str, str]]
+    ) -> None:
+        tick = time.perf_counter()
+        if rejects:
+            table = pa.table(
+                {
+                    "line_number": pa.array([r[0] for r in rejects], pa.int64()),
+                    "reason": pa.array([r[1] for r in rejects], pa.string()),
+                    "raw_text": pa.array([r[2] for r in rejects], pa.string()),
+                }
+            )
+            self.con.register(_REJECTS_VIEW, table)
+            try:
+                self.con.execute(
+                    f"insert into {_sql.ROWS_TABLE} (line_number, status, reason, raw_text) "
+                    f"select line_number, {_sql.STATUS_REJECT}, reason, raw_text "
+                    f"from {_REJECTS_VIEW}"
+                )
+            finally:
+                self.con.unregister(_REJECTS_VIEW)
+        if checked:
+            table = pa.table(
+                {
+                    "line_number": pa.array([r[0] for r in checked], pa.int64()),
+                    "line": pa.array([r[1] for r in checked], pa.string()),
+                    "raw_text": pa.array([r[2] for r in checked], pa.string()),
+                }
+            )
+            self.con.register(_CHECKED_VIEW, table)
+            try:
+                self.con.execute(f"insert into {_sql.ROWS_TABLE} {self.checked_sql}")
+            finally:
+                self.con.unregister(_CHECKED_VIEW)
+        self.timings.add("slow path", time.perf_counter() - tick)
+
+    # -- Parquet
+    def _load_parquet(self) -> None:
+        tick = time.perf_counter()
+        stage_parquet(self.con, self.path)
+        self.timings.add("read+render", time.perf_counter() - tick)
+        sql = _sql.validation_sql(PARQUET_TABLE, mode="fast", has_props_bad=True)
+        self._timed("validate", f"insert into {_sql.ROWS_TABLE} {sql}")
+        slow = self.con.execute(
+            f"select p.line_number, p.line, p.props_bad, p.props_text "
+            f"from {_sql.ROWS_TABLE} r join {PARQUET_TABLE} p using (line_number) "
+            f"where r.status = {_sql.STATUS_SLOW} order by p.line_number"
+        ).fetchall()
+        tick = time.perf_counter()
+        rejects: list[tuple[int, str, str]] = []
+        checked: list[tuple[int, str, str]] = []
+        for number, line, props_bad, props_text in slow:
+            if props_bad:
+                rejects.append((number, properties_text_reason(props_text or ""), line))
+                continue
+            verdict = classify(line.encode("utf-8", "surrogatepass"))
+            if verdict.reason is not None or verdict.blank:
+                rejects.append((number, verdict.reason or "empty row", line))
+            else:
+                checked.append((number, verdict.text or "", line))
+        self.timings.add("slow path", time.perf_counter() - tick)
+        self._store_slow(rejects, checked)
+
+    # -- duplicates, final inserts, ledger
+    def _finish(self) -> tuple[int, int, int, int]:
+        self._check_not_loaded(wait=True)
+        rows, dups = _sql.ROWS_TABLE, _sql.DUPS_TABLE
+        ok, reject = _sql.STATUS_OK, _sql.STATUS_REJECT
+        # A later line with the key of an earlier one, or a key already in raw.events.
+        # Keys seen twice in one file are rare: aggregate first, join only on those.
+        self._timed(
+            "duplicates",
+            f"""
+            create or replace temp table {dups} as
+            with ok as materialized (
+                select line_number, workspace_id, event_id from {rows} where status = {ok}
+            ),
+            repeated as (
+                select workspace_id, event_id, min(line_number) as first_line
+                from ok group by workspace_id, event_id having count(*) > 1
+            )
+            select line_number, workspace_id, event_id from ok
+            where exists (
+                select 1 from repeated r
+                where r.workspace_id = ok.workspace_id and r.event_id = ok.event_id
+                    and r.first_line <> ok.line_number
+            ) or exists (
+                select 1 from raw.events e
+                where e.workspace_id = ok.workspace_id and e.event_id = ok.event_id
+            )
+            """,
+        )
+        common = [self.sha, self.loaded_at]
+        self._timed(
+            "insert events",
+            f"""
+            insert into raw.events
+            select r.workspace_id, r.event_id, r.name, r.occurred_at, r.source,
+                r.conversation_id, r.customer_id, r.flow_id, r.properties,
+                ?, r.line_number, ?
+            from {rows} r anti join {dups} d using (line_number)
+            where r.status = {ok}
+            """,
+            common,
+        )
+        self._timed(
+            "insert rejects",
+            f"""
+            insert into raw.event_rejects
+            select ?, ?, line_number, raw_text, reason, ?
+            from {rows} where status = {reject} order by line_number
+            """,
+            [self.sha, str(self.path), self.loaded_at],
+        )
+        self._insert_duplicates()
+        counts = self.con.execute(
+            f"""
+            select count(*) filter (where status = {ok}),
+                   count(*) filter (where status = {reject}),
+                   (select count(*) from {dups})
+            from {rows}
+            """
+        ).fetchone()
+        assert counts is not None
+        ok_rows, rejected, duplicate = (int(c) for c in counts)
+        accepted = ok_rows - duplicate
+        read = accepted + rejected + duplicate
+        self.con.execute(
+            "insert into raw.loaded_files values (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                self.sha, str(self.path), self.fmt, self.size,
+                read, accepted, rejected, duplicate, self.loaded_at,
+            ],
+        )  # fmt: skip
+        self.con.execute(f"drop table if exists {rows}")
+        self.con.execute(f"drop table if exists {dups}")
+        self.con.execute(f"drop table if exists {PARQUET_TABLE}")
+        return read, accepted, rejected, duplicate
+
+    def _insert_duplicates(self) -> None:
+        """raw.event_duplicates, with each line's raw text read again from the file."""
+        tick = time.perf_counter()
+        dups = self.con.execute(
+            f"select line_number from {_sql.DUPS_TABLE} order by line_number"
+        ).fetchnumpy()
+        numbers = np.asarray(dups["line_number"], dtype=np.int64)
+        if len(numbers):
+            if self.fmt == "parquet":
+                self._insert_duplicates_from(f"(select line_number, line from {PARQUET_TABLE})")
+            elif len(numbers) <= _FEW_DUPLICATES and not _is_gz(self.path):
+                self._insert_duplicates_from(self._register(self._few_lines(numbers)))
+            else:
+                for table in self._chunks_holding(numbers):
+                    self._insert_duplicates_from(self._register(table))
+        self.timings.add("duplicates", time.perf_counter() - tick)
+
+    def _register(self, table: pa.Table) -> str:
+        self.con.register(_DUP_TEXT_VIEW, table)
+        return _DUP_TEXT_VIEW
+
+    def _insert_duplicates_from(self, lines: str) -> None:
+        """Insert the duplicates whose line is in `lines` (line_number, line)."""
+        try:
+            self.con.execute(
+                f"""
+                insert into raw.event_duplicates
+                select d.workspace_id, d.event_id, ?, ?, d.line_number,
+                    regexp_replace(t.line, '\\r?\\n?$', ''), ?
+                from {_sql.DUPS_TABLE} d join {lines} t using (line_number)
+                order by d.line_number
+                """,
+                [self.sha, str(self.path), self.loaded_at],
+            )
+        finally:
+            if lines == _DUP_TEXT_VIEW:
+                self.con.unregister(_DUP_TEXT_VIEW)
+
+    @property
+    def _firsts(self) -> list[int]:
+        return [first for first, _ in self.spans]
+
+    def _few_lines(self, numbers: np.ndarray) -> pa.Table:
+        """A few lines of a plain file, read one by one."""
+        firsts = self._firsts
+        texts: list[str] = []
+        with open(self.path, "rb") as handle:
+            for number in numbers.tolist():
+                first, spans = self.spans[bisect.bisect_right(firsts, number) - 1]
+                start, stop = int(spans[number - first]), int(spans[number - first + 1])
+                texts.append(_raw_text(os.pread(handle.fileno(), stop - start, start)))
+        return pa.table({"line_number": numbers, "line": pa.array(texts, pa.string())})
+
+    def _chunks_holding(self, numbers: np.ndarray) -> Iterator[pa.Table]:
+        """(line_number, line) of every chunk that holds one of `numbers`, read again."""
+        with open_binary(self.path) as stream:
+            position = 0  # of the (decompressed) stream
+            for first, spans in self.spans:
+                count = len(spans) - 1
+                low = int(np.searchsorted(numbers, first, side="left"))
+                if low == len(numbers):
+                    return
+                if numbers[low] >= first + count:
+                    continue
+                start, stop = int(spans[0]), int(spans[-1])
+                if _is_gz(self.path):
+                    while position < start:  # compressed: read on to the chunk
+                        skipped = stream.read(min(start - position, 1 << 24))
+                        if not skipped:
+                            break
+                        position += len(skipped)
+                else:
+                    stream.seek(start)
+                data = _read_exact(stream, stop - start)
+                position = stop
+                lines = pa.LargeStringArray.from_buffers(
+                    count, pa.py_buffer(spans - start), pa.py_buffer(data)
+                )
+                line_numbers = np.arange(first, first + count, dtype=np.int64)
+                yield pa.table({"line_number": line_numbers, "line": lines})
+
+
+def _is_gz(path: Path) -> bool:
+    return path.name.lower().endswith(".gz")
+
+
+def _read_exact(stream: BinaryIO, size: int) -> bytes:
+    parts: list[bytes] = []
+    while size > 0:
+        part = stream.read(size)
+        if not part:
+            break
+        parts.append(part)
+        size -= len(part)
+    return b"".join(parts)
+
+
+def _raw_text(raw: bytes) -> str:
+    return raw.decode("utf-8", errors="replace")

@@ -1,0 +1,160 @@
+"""The warehouse connection: path, folder, UTC session, and what happens when another
+process holds DuckDB's file lock."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from ingest.warehouse import (
+    LockHolder,
+    WarehouseLockedError,
+    connect,
+    default_db_path,
+    lock_timeout_s,
+    parse_lock_conflict,
+)
+
+LOCK_MESSAGE = (
+    'IO Error: Could not set lock on file "/data/wh/goals.duckdb": Conflicting lock is held '
+    "in /usr/local/bin/python3.11 (PID 4242). See also "
+    "https://duckdb.org/docs/current/connect/concurrency"
+)
+
+
+def test_parse_lock_conflict() -> None:
+    assert parse_lock_conflict(LOCK_MESSAGE) == LockHolder(
+        file="/data/wh/goals.duckdb", program="/usr/local/bin/python3.11", pid=4242
+    )
+    with_user = LOCK_MESSAGE.replace("(PID 4242).", "(PID 4242) by user ann.")
+    holder = parse_lock_conflict(with_user)
+    assert holder is not None
+    assert (holder.pid, holder.user) == (4242, "ann")
+    spaced = LOCK_MESSAGE.replace("/usr/local/bin/python3.11", "/opt/My Apps/dagster daemon")
+    holder = parse_lock_conflict(spaced)
+    assert holder is not None
+    assert holder.program == "/opt/My Apps/dagster daemon"
+    assert parse_lock_conflict("IO Error: Cannot open file: permission denied") is None
+
+
+def test_locked_error_message_says_who_and_what_to_do() -> None:
+    holder = parse_lock_conflict(LOCK_MESSAGE)
+    error = WarehouseLockedError(Path("wh/goals.duckdb"), holder, 30.2)
+    text = str(error)
+    assert "wh/goals.duckdb" in text
+    assert "/usr/local/bin/python3.11 (PID 4242)" in text
+    assert "kill 4242" in text
+    assert "30.2 s" in text
+    assert "GOALS_LOCK_TIMEOUT_S" in text
+
+
+def test_default_db_path(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("DUCKDB_PATH", raising=False)
+    assert default_db_path() == Path("warehouse") / "goals.duckdb"
+    monkeypatch.setenv("DUCKDB_PATH", "/somewhere/else.duckdb")
+    assert default_db_path() == Path("/somewhere/else.duckdb")
+
+
+def test_lock_timeout_setting(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("GOALS_LOCK_TIMEOUT_S", raising=False)
+    assert lock_timeout_s() == 30.0
+    monkeypatch.setenv("GOALS_LOCK_TIMEOUT_S", "2.5")
+    assert lock_timeout_s() == 2.5
+    monkeypatch.setenv("GOALS_LOCK_TIMEOUT_S", "soon")
+    assert lock_timeout_s() == 30.0
+
+
+def test_connect_creates_folder_and_sets_utc(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, los_angeles: None
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("DUCKDB_PATH", raising=False)
+    with connect() as con:
+        assert con.execute("select current_setting('TimeZone')").fetchone() == ("UTC",)
+    assert (tmp_path / "warehouse" / "goals.duckdb").is_file()
+    nested = tmp_path / "a" / "b" / "w.duckdb"
+    with connect(nested) as con:
+        con.execute("create table t as select 1 as x")
+    with connect(str(nested), read_only=True) as con:
+        assert con.execute("select x from t").fetchall() == [(1,)]
+
+
+@pytest.fixture
+def lock_holder(tmp_path: Path) -> Iterator[tuple[subprocess.Popen[str], Path]]:
+    """Another process holding the write lock on a warehouse until its stdin closes."""
+    path = tmp_path / "locked.duckdb"
+    duckdb.connect(str(path)).close()
+    script = (
+        "import duckdb, sys\n"
+        "con = duckdb.connect(sys.argv[1])\n"
+        "print('ready', flush=True)\n"
+        "sys.stdin.read()\n"
+    )
+    proc = subprocess.Popen(
+        [sys.executable, "-c", script, str(path)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert proc.stdout is not None
+        assert proc.stdout.readline().strip() == "ready"
+        yield proc, path
+    finally:
+        if proc.stdin is not None and not proc.stdin.closed:
+            proc.stdin.close()
+        proc.wait(timeout=30)
+
+
+def test_lock_conflict_retries_then_names_the_holder(
+    lock_holder: tuple[subprocess.Popen[str], Path],
+) -> None:
+    proc, path = lock_holder
+    waits: list[float] = []
+
+    def sleep(seconds: float) -> None:
+        waits.append(seconds)
+        time.sleep(seconds)
+
+    with pytest.raises(WarehouseLockedError) as caught:
+        connect(path, lock_timeout=0.3, sleep=sleep)
+    error = caught.value
+    assert error.holder is not None
+    assert error.holder.pid == proc.pid
+    assert f"(PID {proc.pid})" in str(error)
+    assert f"kill {proc.pid}" in str(error)
+    assert len(waits) >= 2
+    assert waits[1] == 2 * waits[0]  # exponential backoff
+    assert sum(waits) <= 0.3 + 1e-9
+
+
+def test_lock_conflict_with_env_timeout(
+    lock_holder: tuple[subprocess.Popen[str], Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _, path = lock_holder
+    monkeypatch.setenv("GOALS_LOCK_TIMEOUT_S", "0")
+    with pytest.raises(WarehouseLockedError):
+        connect(path, read_only=True)
+
+
+def test_lock_released_during_retry_connects(
+    lock_holder: tuple[subprocess.Popen[str], Path],
+) -> None:
+    proc, path = lock_holder
+    waits: list[float] = []
+
+    def release_then_continue(seconds: float) -> None:
+        waits.append(seconds)
+        if proc.stdin is not None and not proc.stdin.closed:
+            proc.stdin.close()
+            proc.wait(timeout=30)
+
+    with connect(path, lock_timeout=60, sleep=release_then_continue) as con:
+        assert con.execute("select 42").fetchone() == (42,)
+    assert len(waits) == 1
