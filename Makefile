@@ -1,6 +1,7 @@
 # Two commands do everything on a fresh machine with only Python 3.11:
 #   make demo   build the environment, generate demo data, run the pipeline, print a summary
 #   make test   build the environment and run every test
+#   make dev    the Dagster UI (http://localhost:3000) with a persistent instance
 SHELL := /bin/bash
 PYTHON ?= python3.11
 VENV := .venv
@@ -9,7 +10,7 @@ STAMP := $(VENV)/.installed
 export DBT_PROFILES_DIR := $(CURDIR)
 export DBT_PROJECT_DIR := $(CURDIR)
 
-.PHONY: install demo test lint format bench lock clean
+.PHONY: install demo dev test lint format bench lock clean
 
 install: $(STAMP)
 
@@ -24,8 +25,13 @@ $(STAMP): pyproject.toml requirements.lock
 demo: install
 	$(BIN)/goals demo
 
+# The Dagster UI and daemon, with a persistent instance in .dagster_home/ (git-ignored).
+dev: install
+	$(BIN)/python -m orchestration.dev
+
 test: install
 	$(BIN)/ruff check .
+	$(BIN)/dg check defs
 	$(BIN)/python -m pytest -n 2
 
 lint: install
@@ -49,4 +55,4 @@ lock:
 	rm -rf .lock-venv
 
 clean:
-	rm -rf $(VENV) target logs warehouse .pytest_cache .ruff_cache
+	rm -rf $(VENV) target logs warehouse data .dagster_home .pytest_cache .ruff_cache

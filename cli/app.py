@@ -4,7 +4,17 @@ from __future__ import annotations
 
 import typer
 
-from cli import build_cmd, demo_cmd, ingest_cmd
+from cli import (
+    build_cmd,
+    dagster_cmd,
+    demo_cmd,
+    events_cmd,
+    explore_cmd,
+    ingest_cmd,
+    preview_cmd,
+    status_cmd,
+    validate_cmd,
+)
 
 app = typer.Typer(
     name="goals",
@@ -17,6 +27,12 @@ app = typer.Typer(
 ingest_cmd.register(app)
 build_cmd.register(app)
 demo_cmd.register(app)
+dagster_cmd.register(app)
+explore_cmd.register(app)
+events_cmd.register(app)
+validate_cmd.register(app)
+status_cmd.register(app)
+preview_cmd.register(app)
 
 
 def main() -> None:

@@ -1,34 +1,50 @@
-"""`goals build`: run dbt (seeds, models, data tests) on the warehouse."""
+"""`goals build`: run dbt (seeds, models, marts and their data tests) on the warehouse."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
+from cli._common import fail, resolve_db_path
 from cli.dbt_runner import build_args, run_dbt
-from ingest.warehouse import connect
-from ingest.schema import ensure_raw_schema
+
+DbOption = Annotated[
+    Path | None,
+    typer.Option("--db", help="DuckDB file (default: $DUCKDB_PATH or warehouse/goals.duckdb)."),
+]
+SelectOption = Annotated[
+    list[str] | None, typer.Option("--select", "-s", help="dbt node selection.")
+]
 
 
 def build(
-    db: Annotated[
-        Path | None,
-        typer.Option("--db", help="DuckDB warehouse file (default: $DUCKDB_PATH or warehouse/goals.duckdb)."),
-    ] = None,
-    select: Annotated[list[str] | None, typer.Option("--select", "-s", help="dbt selection.")] = None,
+    db: DbOption = None,
+    select: SelectOption = None,
     unit_tests: Annotated[bool, typer.Option(help="Also run the dbt unit tests.")] = False,
+    reference_time: Annotated[
+        str | None,
+        typer.Option(help="ISO 8601 instant for statuses and catalog windows (default: now)."),
+    ] = None,
 ) -> None:
     """Build seeds, models and marts with dbt, running every data test."""
-    from ingest.warehouse import default_db_path
+    from ingest.schema import ensure_raw_schema
+    from ingest.warehouse import WarehouseLockedError, connect
 
-    db_path = db or default_db_path()
-    with connect(db_path) as con:
-        ensure_raw_schema(con)
-    outcome = run_dbt("build", *build_args(select or (), with_unit_tests=unit_tests), db_path=db_path)
+    db_path = resolve_db_path(db)
+    try:
+        with connect(db_path) as con:
+            ensure_raw_schema(con)
+    except WarehouseLockedError as exc:
+        fail(str(exc))
+    extra = build_args(select or (), with_unit_tests=unit_tests)
+    if reference_time:
+        extra += ["--vars", json.dumps({"reference_time": reference_time})]
+    outcome = run_dbt("build", *extra, db_path=db_path)
     if not outcome.success:
-        raise typer.Exit(code=1)
+        fail("dbt build failed: see the messages above.")
 
 
 def register(app: typer.Typer) -> None:

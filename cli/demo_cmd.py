@@ -1,4 +1,4 @@
-"""`goals demo`: generate demo telemetry, load it, build the marts and print a summary.
+"""`goals demo`: generate demo telemetry, run the main Dagster job on it, print a summary.
 
 Everything is deterministic: the same ``--events`` always writes the same files under
 ``data/demo/`` and the loader skips file contents it has already loaded, so running the
@@ -7,22 +7,20 @@ demo again changes nothing in the warehouse (dbt rebuilds the same marts).
 
 from __future__ import annotations
 
-import contextlib
-import json
+import os
 import time
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import typer
 from rich.console import Console
 
-from cli.dbt_runner import PROJECT_DIR, build_args, run_dbt
-
-if TYPE_CHECKING:
-    from ingest.loader import FileResult
+from cli.dbt_runner import PROJECT_DIR
 
 DEMO_DIR = PROJECT_DIR / "data" / "demo"
 DEFAULT_EVENTS = 20_000
+# Read by the reference_time macro when the dbt var is not set.
+REFERENCE_TIME_ENV = "GOALS_REFERENCE_TIME"
 
 console = Console()
 
@@ -72,44 +70,10 @@ def _rel(path: Path) -> str:
         return str(path)
 
 
-def _report_file(result: FileResult) -> None:
-    name = Path(result.path).name
-    if result.status == "skipped":
-        console.print(f"  [dim]- {name}: already loaded (same content), skipped[/]")
-        return
-    console.print(
-        f"  [green]✓[/] {name}: {result.read:,} read, {result.accepted:,} accepted, "
-        f"{result.rejected:,} rejected, {result.duplicate:,} duplicate ({result.seconds:.1f} s)"
-    )
-
-
-def load_demo_data(db_path: Path, paths: list[Path]) -> list[FileResult]:
-    from ingest.loader import ingest_paths
-    from ingest.schema import ensure_raw_schema
-    from ingest.warehouse import connect
-
-    with connect(db_path) as con:
-        ensure_raw_schema(con)
-        return ingest_paths(con, paths, on_file=_report_file)
-
-
 def _default_db_path() -> Path:
     from ingest.warehouse import default_db_path
 
     return default_db_path()
-
-
-def _release_dbt_connections() -> None:
-    """Close the DuckDB instance dbt-duckdb may keep in this process before we reopen it."""
-    try:
-        from dbt.adapters.duckdb.connections import DuckDBConnectionManager
-    except ImportError:
-        return
-    env = getattr(DuckDBConnectionManager, "_ENV", None)
-    if env is not None:
-        with contextlib.suppress(Exception):  # best effort: the summary reports real problems
-            env.close()
-    DuckDBConnectionManager.close_all_connections()
 
 
 def demo(
@@ -124,48 +88,33 @@ def demo(
         ),
     ] = None,
 ) -> None:
-    """Generate demo telemetry, load it, build the marts with dbt and print a summary."""
+    """Generate demo telemetry and run the main Dagster job on it (ingest, then dbt build
+    with every data test as an asset check), headless; print a summary of the marts."""
     from demo.generate import DEFAULT_SEED, data_end
     from demo.summary import summarize
+    from orchestration.run import execute_main_job, failure_messages
 
     db_path = Path(db) if db is not None else _default_db_path()
-    console.rule("[bold]1/4 Demo data")
+    console.rule("[bold]1/3 Demo data")
     paths = ensure_demo_data(events, DEFAULT_SEED)
 
-    console.rule("[bold]2/4 Load")
-    console.print(f"Loading into {_rel(db_path)}")
-    began = time.perf_counter()
-    try:
-        results = load_demo_data(db_path, paths)
-    except Exception as exc:
-        if type(exc).__name__ == "WarehouseLockedError":
-            console.print(f"[red]✗[/] {exc}")
-            raise typer.Exit(code=1) from exc
-        raise
-    loaded = [r for r in results if r.status == "loaded"]
-    console.print(
-        f"[green]✓[/] {len(loaded)} file(s) loaded, {len(results) - len(loaded)} already there "
-        f"({time.perf_counter() - began:.1f} s)"
-    )
-
-    console.rule("[bold]3/4 dbt build")
+    console.rule("[bold]2/3 Dagster run: ingest, then dbt build")
     end = data_end().strftime("%Y-%m-%dT%H:%M:%SZ")
     console.print(
-        f"Reference time {end} (dbt var reference_time), the end of the demo data: goal "
-        "statuses and the event catalog's 7/30/90-day windows are as of then."
+        f"Main job on {_rel(db_path)} with landing folder {_rel(paths[0].parent)}. Reference "
+        f"time {end}, the end of the demo data: goal statuses and the event catalog's "
+        "7/30/90-day windows are as of then."
     )
     began = time.perf_counter()
-    outcome = run_dbt(
-        "build", *build_args(), "--vars", json.dumps({"reference_time": end}), db_path=db_path
-    )
-    _release_dbt_connections()
-    if not outcome.success:
-        detail = f": {outcome.exception}" if outcome.exception else ""
-        console.print(f"[red]✗[/] dbt build failed{detail}. See the dbt output above.")
+    os.environ[REFERENCE_TIME_ENV] = end
+    result = execute_main_job(db_path, paths[0].parent)
+    if not result.success:
+        for message in failure_messages(result) or ["the run failed"]:
+            console.print(f"[red]✗[/] {message}")
         raise typer.Exit(code=1)
-    console.print(f"[green]✓[/] dbt build finished ({time.perf_counter() - began:.1f} s)")
+    console.print(f"[green]✓[/] Dagster run succeeded ({time.perf_counter() - began:.1f} s)")
 
-    console.rule("[bold]4/4 Summary")
+    console.rule("[bold]3/3 Summary")
     console.print(summarize(db_path))
     console.print(
         f"\nThe marts are in schema [bold]marts[/] of {_rel(db_path)}; running `goals demo` again "
