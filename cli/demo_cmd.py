@@ -107,7 +107,7 @@ def demo(
     )
     began = time.perf_counter()
     os.environ[REFERENCE_TIME_ENV] = end
-    result = execute_main_job(db_path, paths[0].parent)
+    result = execute_main_job(db_path, paths[0].parent, log_level="WARNING")
     if not result.success:
         for message in failure_messages(result) or ["the run failed"]:
             console.print(f"[red]✗[/] {message}")

@@ -19,6 +19,7 @@ def execute_main_job(
     instance: DagsterInstance | None = None,
     project_dir: Path = PROJECT_DIR,
     retry_policy: RetryPolicy = LOCK_RETRY_POLICY,
+    log_level: str = "DEBUG",
 ) -> ExecuteInProcessResult:
     """Ingest `landing_dir` into `db_path` and build every dbt model and data test, in this
     process, one step after the other. Without `instance`, an ephemeral (in-memory) instance
@@ -33,10 +34,15 @@ def execute_main_job(
         retry_policy=retry_policy,
     )
     job = defs.resolve_job_def(MAIN_JOB_NAME)
+    run_config = {"loggers": {"console": {"config": {"log_level": log_level}}}}
     if instance is not None:
-        return job.execute_in_process(instance=instance, raise_on_error=False)
+        return job.execute_in_process(
+            instance=instance, raise_on_error=False, run_config=run_config
+        )
     with DagsterInstance.ephemeral() as ephemeral:
-        return job.execute_in_process(instance=ephemeral, raise_on_error=False)
+        return job.execute_in_process(
+            instance=ephemeral, raise_on_error=False, run_config=run_config
+        )
 
 
 def failure_messages(result: ExecuteInProcessResult) -> list[str]:
