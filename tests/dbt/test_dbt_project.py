@@ -8,6 +8,7 @@ from pathlib import Path
 
 import duckdb
 
+from demo.edge_cases import GOAL_COLUMNS as EDGE_CASE_GOAL_COLUMNS
 from tests.dbt.conftest import PROJECT_DIR, copy_project, create_raw_tables, run_dbt
 
 MARTS = (
@@ -44,11 +45,7 @@ def test_currencies_seed_matches_the_iso4217_package() -> None:
     assert SEED_PATH.read_text(encoding="utf-8") == render()
 
 
-GOAL_COLUMNS = (
-    "workspace_id,code,name,description,kind,is_primary,trigger_event,match_conditions,"
-    "value_mode,fixed_value,value_property,currency,currency_property,base_value_property,"
-    "base_currency_property,attribution_window_hours,dedupe_property"
-)
+GOAL_COLUMNS = ",".join(EDGE_CASE_GOAL_COLUMNS)
 
 BAD_GOALS = textwrap.dedent(
     """\

@@ -12,28 +12,10 @@ from zoneinfo import ZoneInfo
 import iso4217
 import pytest
 
+from demo.edge_cases import GOAL_COLUMNS
 from demo.generate import DEFAULT_START, WORKSPACES, data_end
 
 SEEDS = Path(__file__).resolve().parents[2] / "seeds"
-GOAL_COLUMNS = [
-    "workspace_id",
-    "code",
-    "name",
-    "description",
-    "kind",
-    "is_primary",
-    "trigger_event",
-    "match_conditions",
-    "value_mode",
-    "fixed_value",
-    "value_property",
-    "currency",
-    "currency_property",
-    "base_value_property",
-    "base_currency_property",
-    "attribution_window_hours",
-    "dedupe_property",
-]
 
 
 def rows(name: str) -> tuple[list[str], list[dict[str, str]]]:

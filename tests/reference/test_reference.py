@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from demo.edge_cases import GOAL_COLUMNS
 from tests.reference.spec_reference import (
     MISSING,
     Event,
@@ -27,25 +28,6 @@ from tests.reference.spec_reference import (
 )
 
 WS = [{"workspace_id": "w", "base_currency": "EUR", "timezone": ""}]
-GOAL_COLUMNS = [
-    "workspace_id",
-    "code",
-    "name",
-    "description",
-    "kind",
-    "is_primary",
-    "trigger_event",
-    "match_conditions",
-    "value_mode",
-    "fixed_value",
-    "value_property",
-    "currency",
-    "currency_property",
-    "base_value_property",
-    "base_currency_property",
-    "attribution_window_hours",
-    "dedupe_property",
-]
 
 
 def goal(code="g", trigger="purchase", **kw) -> dict[str, str]:
