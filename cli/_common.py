@@ -125,36 +125,30 @@ def format_utc(value: datetime | None) -> str:
     return text + "Z"
 
 
-# Same grammar as macros/parse_iso8601_utc.sql (docs/decisions.md, "Which timestamps parse?").
-_ISO_RE = re.compile(
-    r"(?P<date>\d{4}-\d{2}-\d{2})"
-    r"(?:[Tt ](?P<hour>[01]\d|2[0-3]):(?P<minute>[0-5]\d)"
-    r"(?::(?P<second>[0-5]\d)(?:\.(?P<fraction>\d{1,9}))?)?"
-    r"(?P<zone>[Zz]|[+-](?:[01]\d|2[0-3])(?::?[0-5]\d)?)?)?"
-)
-
-
 def parse_iso8601_utc(text: str) -> datetime | None:
     """An ISO 8601 text as a naive UTC datetime, or None when it does not parse.
 
-    Mirrors the project's timestamp grammar: `YYYY-MM-DD`, optionally `T`/space and
+    The grammar is ingest's (ingest._sql.TIMESTAMP_RE, the same as
+    macros/parse_iso8601_utc.sql): `YYYY-MM-DD`, optionally `T`/space and
     `HH:MM[:SS[.f]]`, optionally `Z` or an offset; without an offset the text is UTC.
     """
-    match = _ISO_RE.fullmatch(text.strip())
-    if match is None or match["date"].startswith("0000"):
+    from ingest._sql import TIMESTAMP_RE
+
+    match = re.fullmatch(TIMESTAMP_RE, text.strip())
+    if match is None or match[1].startswith("0000"):
         return None
+    date_part, time_part, zone = match[1], match[2] or "00:00", (match[3] or "Z").upper()
+    clock = time_part.split(":")
+    second, _, fraction = (clock[2] if len(clock) > 2 else "0").partition(".")
     try:
-        day = datetime.strptime(match["date"], "%Y-%m-%d")
+        value = datetime.strptime(date_part, "%Y-%m-%d").replace(
+            hour=int(clock[0]),
+            minute=int(clock[1]),
+            second=int(second),
+            microsecond=int(fraction.ljust(6, "0")[:6]),
+        )
     except ValueError:
         return None
-    fraction = (match["fraction"] or "").ljust(6, "0")[:6]
-    value = day.replace(
-        hour=int(match["hour"] or 0),
-        minute=int(match["minute"] or 0),
-        second=int(match["second"] or 0),
-        microsecond=int(fraction or 0),
-    )
-    zone = (match["zone"] or "Z").upper()
     if zone != "Z":
         sign = -1 if zone[0] == "-" else 1
         digits = zone[1:].replace(":", "")

@@ -42,10 +42,10 @@ def run(
     ] = None,
 ) -> None:
     """Ingest the landing folder and build every model, as one Dagster run, in-process."""
-    from ingest.warehouse import default_db_path
+    from cli._common import resolve_db_path
     from orchestration.run import execute_main_job, failure_messages
 
-    db_path = db or default_db_path()
+    db_path = resolve_db_path(db)
     landing_dir = landing or Path(os.environ.get("LANDING_DIR") or "data/landing")
     result = execute_main_job(db_path, landing_dir)
     if not result.success:

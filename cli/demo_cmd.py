@@ -15,6 +15,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
+from cli._common import resolve_db_path
 from cli.dbt_runner import PROJECT_DIR
 
 DEMO_DIR = PROJECT_DIR / "data" / "demo"
@@ -70,12 +71,6 @@ def _rel(path: Path) -> str:
         return str(path)
 
 
-def _default_db_path() -> Path:
-    from ingest.warehouse import default_db_path
-
-    return default_db_path()
-
-
 def demo(
     events: Annotated[
         int,
@@ -94,7 +89,7 @@ def demo(
     from demo.summary import summarize
     from orchestration.run import execute_main_job, failure_messages
 
-    db_path = Path(db) if db is not None else _default_db_path()
+    db_path = resolve_db_path(db)
     console.rule("[bold]1/3 Demo data")
     paths = ensure_demo_data(events, DEFAULT_SEED)
 

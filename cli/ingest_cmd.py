@@ -97,11 +97,12 @@ def ingest(
     ] = None,
 ) -> None:
     """Load event files into the warehouse; a file whose content is already loaded is skipped."""
+    from cli._common import resolve_db_path
     from ingest.loader import IngestError, discover_files, ingest_paths
     from ingest.schema import ensure_raw_schema
-    from ingest.warehouse import WarehouseLockedError, connect, default_db_path
+    from ingest.warehouse import WarehouseLockedError, connect
 
-    db_path = db if db is not None else default_db_path()
+    db_path = resolve_db_path(db)
     with _ingest_warnings():
         try:
             files = discover_files(paths)

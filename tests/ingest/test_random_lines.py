@@ -18,19 +18,9 @@ import duckdb
 import pytest
 
 from ingest import loader
+from ingest._sql import FIELDS
 from tests.ingest.helpers import load
 
-FIELDS = (
-    "event_id",
-    "workspace_id",
-    "name",
-    "occurred_at",
-    "source",
-    "conversation_id",
-    "customer_id",
-    "flow_id",
-    "properties",
-)
 REQUIRED = FIELDS[:4]
 
 _TS = re.compile(
