@@ -335,7 +335,7 @@ def unknown_name_message(
 
 # --------------------------------------------------------------------------- compiled project
 
-COMPILE_SELECTION = "+int_goal_outcomes_valued"
+COMPILE_SELECTION = "+int_goal_outcomes_deduplicated"
 CACHE_DIR_ENV = "GOALS_CLI_CACHE_DIR"
 _CACHE_FORMAT = 2
 _PROJECT_FILES = ("dbt_project.yml", "profiles.yml")
@@ -369,7 +369,7 @@ class CompiledSeed:
 
 @dataclass(frozen=True)
 class CompiledProject:
-    """The SQL dbt compiled for `+int_goal_outcomes_valued`, models in dependency order."""
+    """The SQL dbt compiled for `+int_goal_outcomes_deduplicated`, models in dependency order."""
 
     database: str
     models: tuple[CompiledModel, ...]

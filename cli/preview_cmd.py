@@ -4,7 +4,7 @@ recent raw events.
 Nothing here re-implements the matching or value rules: the goal row is loaded (as dbt
 loads seeds) into an in-memory DuckDB next to the goal's trigger events, copied from the
 warehouse opened read-only, and the project's compiled models (`int_config_problems_listed`,
-`int_goal_outcomes_matched`, `int_goal_outcomes_valued`) run on them. Per-condition counts
+`int_goal_events_matched`, `int_goal_outcomes_deduplicated`) run on them. Per-condition counts
 come from the same model run with one condition at a time. Only the near-miss hints
 ("1" vs 1, a case difference, a dotted key that is a nested path) are computed here: they
 explain failures and never decide a match.
@@ -374,7 +374,7 @@ def preview(
             "select * replace (cast(properties as json) as properties) from incoming_events"
         )
         pdb.con.unregister("incoming_events")
-        pdb.create_views("int_goal_outcomes_valued")
+        pdb.create_views("int_goal_outcomes_deduplicated")
         report = _evaluate(pdb, goal, events_relation)
 
     report = {
@@ -424,12 +424,12 @@ def _goal_info(pdb: ProjectDatabase) -> dict[str, Any]:
 
 
 def _matched_ids(pdb: ProjectDatabase, conditions: str | None, dedupe: str | None) -> set[str]:
-    """Event ids int_goal_outcomes_matched yields for the goal with other settings."""
+    """Event ids int_goal_events_matched yields for the goal with other settings."""
     pdb.con.execute(
         f"update {pdb.relation('goals')} set match_conditions = ?, dedupe_property = ?",
         [conditions, dedupe],
     )
-    relation = pdb.relation("int_goal_outcomes_matched")
+    relation = pdb.relation("int_goal_events_matched")
     return {str(r[0]) for r in pdb.rows(f"select event_id from {relation}")}
 
 
@@ -469,7 +469,7 @@ def _evaluate(pdb: ProjectDatabase, goal: GoalRow, events_relation: str) -> dict
     passing_all = _matched_ids(pdb, all_conditions, None) if conditions else trigger_ids
 
     pdb.use_rows("goals", [goal.row])  # the goal exactly as written
-    valued = pdb.relation("int_goal_outcomes_valued")
+    valued = pdb.relation("int_goal_outcomes_deduplicated")
     outcomes = pdb.scalar(f"select count(*) from {valued}")
     value_issues = dict(
         pdb.rows(

@@ -1,6 +1,13 @@
 {#- One row per chat conversation (SPEC 3.3), over every event carrying its id: its
     customer is the customer_id of its latest event naming one (by occurred_at, then
-    event_id), its flow the flow_id of its earliest event naming one. -#}
+    event_id), its flow the flow_id of its earliest event naming one.
+
+    Incremental: a run summarizes only the events loaded since the last one
+    (loaded_at is strictly increasing per file) and folds each summary into the
+    conversation's stored one; the (occurred_at, event_id) of the events that named
+    the customer and the flow are kept so the fold picks the same ones a full
+    build would. -#}
+{%- set watermark = goals_analytics.incremental_watermark('loaded_through') if is_incremental() else none %}
 with
 
 events as (
@@ -9,10 +16,13 @@ events as (
 
 ),
 
-conversation_events as (
+new_conversation_events as (
 
     select * from events
     where conversation_id is not null
+    {%- if watermark is not none %}
+        and loaded_at > {{ watermark }}
+    {%- endif %}
 
 ),
 
@@ -23,15 +33,82 @@ summarized as (
         conversation_id,
         max_by(customer_id, (occurred_at, event_id)) filter (where customer_id is not null)
             as customer_id,
+        max((occurred_at, event_id)) filter (where customer_id is not null) as customer_named_by,
         min_by(flow_id, (occurred_at, event_id)) filter (where flow_id is not null)
             as flow_id,
+        min((occurred_at, event_id)) filter (where flow_id is not null) as flow_named_by,
         min(occurred_at) as started_at,
         max(occurred_at) as last_activity_at,
-        count(*) as event_count
+        count(*) as event_count,
+        max(loaded_at) as loaded_through
 
-    from conversation_events
+    from new_conversation_events
     group by workspace_id, conversation_id
+
+),
+
+{% if is_incremental() %}
+
+stored as (
+
+    select stored.*
+    from {{ this }} as stored
+    inner join summarized
+        on stored.workspace_id = summarized.workspace_id
+        and stored.conversation_id = summarized.conversation_id
+
+),
+
+folded as (
+
+    select
+        workspace_id,
+        conversation_id,
+        max_by(customer_id, customer_named_by) filter (where customer_named_by is not null)
+            as customer_id,
+        max(customer_named_by) as customer_named_by,
+        min_by(flow_id, flow_named_by) filter (where flow_named_by is not null) as flow_id,
+        min(flow_named_by) as flow_named_by,
+        min(started_at) as started_at,
+        max(last_activity_at) as last_activity_at,
+        sum(event_count) as event_count,
+        max(loaded_through) as loaded_through
+
+    from (
+        select * from summarized
+        union all by name
+        select * from stored
+    ) as both_summaries
+    group by workspace_id, conversation_id
+
+),
+
+{% else %}
+
+folded as (
+
+    select * from summarized
+
+),
+
+{% endif %}
+
+final as (
+
+    select
+        workspace_id,
+        conversation_id,
+        customer_id,
+        flow_id,
+        started_at,
+        last_activity_at,
+        cast(event_count as bigint) as event_count,
+        customer_named_by,
+        flow_named_by,
+        loaded_through
+
+    from folded
 
 )
 
-select * from summarized
+select * from final

@@ -1,13 +1,20 @@
 {#- Per workspace and event name: how often it occurred in the 7, 30 and 90 days
     before the reference time, first and last seen, and every top-level property
     key observed with its JSON types and an example value - what an author needs
-    to write a goal. Property shapes are grouped first, so only the distinct
-    shapes are unnested. -#}
+    to write a goal. Counts scan three narrow columns of every event; the property
+    shapes come from int_event_shapes_summarized (incremental), so only the
+    distinct shapes are unnested. -#}
 with
 
 events as (
 
     select * from {{ ref('stg_telemetry__events') }}
+
+),
+
+shapes as (
+
+    select * from {{ ref('int_event_shapes_summarized') }}
 
 ),
 
@@ -44,26 +51,12 @@ counts as (
 
 ),
 
-shapes as (
-
-    select
-        workspace_id,
-        event_name,
-        json_structure(properties) as shape,
-        max_by(properties, (occurred_at, event_id)) as example_properties,
-        max(occurred_at) as example_at
-
-    from events
-    group by workspace_id, event_name, json_structure(properties)
-
-),
-
 shape_keys as (
 
     select
         workspace_id,
         event_name,
-        example_at,
+        example_of,
         {{ goals_analytics.json_object_to_map('shape') }} as shape_map,
         {{ goals_analytics.json_object_to_map('example_properties') }} as example_map,
         {{ goals_analytics.unnest_list("map_keys(" ~ goals_analytics.json_object_to_map('shape') ~ ")") }}
@@ -79,7 +72,7 @@ key_types as (
         workspace_id,
         event_name,
         property_key,
-        example_at,
+        example_of,
         case
             when shape_map[property_key] is null then 'null'
             when left(shape_map[property_key], 1) = '{' then 'object'
@@ -102,7 +95,7 @@ keys_summarized as (
         event_name,
         property_key,
         list_sort(list_distinct(list(json_type))) as json_types,
-        max_by(example_value, example_at) filter (where example_value <> 'null') as example_value
+        max_by(example_value, example_of) filter (where example_value <> 'null') as example_value
 
     from key_types
     group by workspace_id, event_name, property_key

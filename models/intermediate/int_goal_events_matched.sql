@@ -1,7 +1,8 @@
 {#- Events matched to goals (SPEC 3.1): same workspace and trigger event, goal active
-    at occurred_at, every match condition equal under typed equality, then one
-    outcome per equal dedupe value. Each event's properties are parsed once, into
-    a map; conditions and value paths read that map. -#}
+    at occurred_at, every match condition equal under typed equality; before
+    dedupe_property applies (int_goal_outcomes_deduplicated does that), so a filter on
+    loaded_at or goal_code reaches the event scan. Each event's properties are parsed
+    once, into a map; conditions and value paths read that map. -#}
 with
 
 events as (
@@ -141,19 +142,6 @@ matched as (
 
 ),
 
-ranked as (
-
-    select
-        *,
-        row_number() over (
-            partition by workspace_id, goal_code, dedupe_signature
-            order by occurred_at, event_id
-        ) as dedupe_rank
-
-    from matched
-
-),
-
 final as (
 
     select
@@ -168,11 +156,11 @@ final as (
         value_json,
         currency_json,
         base_value_json,
-        base_currency_json
+        base_currency_json,
+        dedupe_signature,
+        loaded_at
 
-    from ranked
-    where dedupe_signature is null
-        or dedupe_rank = 1
+    from matched
 
 )
 

@@ -1,9 +1,10 @@
-{#- Value, display currency and base value of each outcome (SPEC 3.2). -#}
+{#- Value, display currency and base value of each matched event (SPEC 3.2); a
+    function of the row, so it does not matter that dedupe comes later. -#}
 with
 
 outcomes as (
 
-    select * from {{ ref('int_goal_outcomes_matched') }}
+    select * from {{ ref('int_goal_events_matched') }}
 
 ),
 
@@ -115,7 +116,9 @@ final as (
                 then 'base_value_not_numeric'
             when base_currency_json is not null and property_base_currency is null
                 then 'base_currency_invalid'
-        end as value_issue
+        end as value_issue,
+        dedupe_signature,
+        loaded_at
 
     from checked
 

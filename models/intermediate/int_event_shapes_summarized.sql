@@ -1,0 +1,90 @@
+{#- One row per workspace, event name and property shape (json_structure of the
+    properties), with the latest event of that shape as its example: what
+    event_catalog lists as the property keys an author can match on. Parsing
+    properties is the costly part of the catalog, so it is incremental: a run
+    summarizes the events loaded since the last one and keeps, per shape, the later
+    example. -#}
+{%- set watermark = goals_analytics.incremental_watermark('loaded_through') if is_incremental() else none %}
+with
+
+events as (
+
+    select * from {{ ref('stg_telemetry__events') }}
+
+),
+
+new_events as (
+
+    select * from events
+    {%- if watermark is not none %}
+    where loaded_at > {{ watermark }}
+    {%- endif %}
+
+),
+
+summarized as (
+
+    select
+        workspace_id,
+        event_name,
+        json_structure(properties) as shape,
+        max_by(properties, (occurred_at, event_id)) as example_properties,
+        max((occurred_at, event_id)) as example_of,
+        max(loaded_at) as loaded_through
+
+    from new_events
+    group by workspace_id, event_name, json_structure(properties)
+
+),
+
+{% if is_incremental() %}
+
+folded as (
+
+    select
+        workspace_id,
+        event_name,
+        shape,
+        max_by(example_properties, example_of) as example_properties,
+        max(example_of) as example_of,
+        max(loaded_through) as loaded_through
+
+    from (
+        select * from summarized
+        union all by name
+        select stored.*
+        from {{ this }} as stored
+        inner join summarized
+            on stored.workspace_id = summarized.workspace_id
+            and stored.event_name = summarized.event_name
+            and stored.shape = summarized.shape
+    ) as both_summaries
+    group by workspace_id, event_name, shape
+
+),
+
+{% else %}
+
+folded as (
+
+    select * from summarized
+
+),
+
+{% endif %}
+
+final as (
+
+    select
+        workspace_id,
+        event_name,
+        shape,
+        example_properties,
+        example_of,
+        loaded_through
+
+    from folded
+
+)
+
+select * from final
