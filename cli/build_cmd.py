@@ -24,12 +24,24 @@ def build(
     db: DbOption = None,
     select: SelectOption = None,
     unit_tests: Annotated[bool, typer.Option(help="Also run the dbt unit tests.")] = False,
+    full_refresh: Annotated[
+        bool,
+        typer.Option(
+            "--full-refresh",
+            help="Rebuild the incremental models from every raw event (default: only what "
+            "was loaded or configured since the last build).",
+        ),
+    ] = False,
     reference_time: Annotated[
         str | None,
         typer.Option(help="ISO 8601 instant for statuses and catalog windows (default: now)."),
     ] = None,
 ) -> None:
-    """Build seeds, models and marts with dbt, running every data test."""
+    """Build seeds, models and marts with dbt, running every data test.
+
+    Incremental: outcomes, conversations and the event catalog's shapes process only the
+    events loaded since the last build and what changed goals or seeds affect.
+    """
     from ingest.schema import ensure_raw_schema
     from ingest.warehouse import WarehouseLockedError, connect
 
@@ -39,7 +51,7 @@ def build(
             ensure_raw_schema(con)
     except WarehouseLockedError as exc:
         fail(str(exc))
-    extra = build_args(select or (), with_unit_tests=unit_tests)
+    extra = build_args(select or (), with_unit_tests=unit_tests, full_refresh=full_refresh)
     if reference_time:
         extra += ["--vars", json.dumps({"reference_time": reference_time})]
     outcome = run_dbt("build", *extra, db_path=db_path)

@@ -53,9 +53,12 @@ def run_dbt(command: str, *extra: str, db_path: Path | None = None) -> DbtOutcom
     return DbtOutcome(success=bool(result.success), exception=result.exception)
 
 
-def build_args(select: Sequence[str] = (), *, with_unit_tests: bool = False) -> list[str]:
-    """Arguments for a production `dbt build`: unit tests are for CI, not scheduled runs."""
-    args: list[str] = []
+def build_args(
+    select: Sequence[str] = (), *, with_unit_tests: bool = False, full_refresh: bool = False
+) -> list[str]:
+    """Arguments for a production `dbt build`: unit tests are for CI, not scheduled runs;
+    incremental unless `full_refresh`."""
+    args: list[str] = ["--full-refresh"] if full_refresh else []
     if select:
         args += ["--select", *select]
     if not with_unit_tests:

@@ -17,6 +17,7 @@ from dagster import (
     AssetMaterialization,
     AssetObservation,
     AssetsDefinition,
+    Config,
     Failure,
     MetadataValue,
     Output,
@@ -53,6 +54,14 @@ class GoalsDbtTranslator(DagsterDbtTranslator):
         return dbt_group_name(dbt_resource_props)
 
 
+class DbtBuildConfig(Config):
+    """Run configuration of the dbt step (Launchpad: `ops: goals_dbt: config:`)."""
+
+    full_refresh: bool = False
+    """Rebuild the incremental models from every raw event (`dbt build --full-refresh`)
+    instead of processing only what was loaded since the last run."""
+
+
 def load_manifest(project: DbtProject) -> dict[str, Any]:
     with open(project.manifest_path, encoding="utf-8") as handle:
         manifest: dict[str, Any] = json.load(handle)
@@ -77,10 +86,14 @@ def build_dbt_assets(
         retry_policy=retry_policy,
     )
     def goals_dbt(
-        context: AssetExecutionContext, dbt: DbtCliResource, warehouse: WarehouseResource
+        context: AssetExecutionContext,
+        dbt: DbtCliResource,
+        warehouse: WarehouseResource,
+        config: DbtBuildConfig,
     ) -> Iterator[DbtEvent]:
+        args = dbt_build_args(full_refresh=config.full_refresh)
         with warehouse.dbt_env() as db_path:
-            invocation = dbt.cli(dbt_build_args(), context=context, raise_on_error=False)
+            invocation = dbt.cli(args, context=context, raise_on_error=False)
         # DuckDB allows one writer: collect every event first, so that the dbt process has
         # exited (and released the file) before the row counts are read.
         events: list[DbtEvent] = list(invocation.stream())

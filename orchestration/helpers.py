@@ -51,14 +51,18 @@ def dbt_build_args(
     *,
     with_unit_tests: bool = False,
     dbt_vars: Mapping[str, Any] | None = None,
+    full_refresh: bool = False,
 ) -> list[str]:
     """Arguments of the `dbt build` the dbt assets run.
 
     Selection is left to dagster-dbt (it adds `--select`/`--selector` for the assets and
     checks of the run). Unit tests are for CI (`goals build --unit-tests`, pytest), never
-    for scheduled runs, so they are excluded unless asked for.
+    for scheduled runs, so they are excluded unless asked for. A scheduled run is
+    incremental; `full_refresh` rebuilds the incremental models from every raw event.
     """
     args = ["build"]
+    if full_refresh:
+        args.append("--full-refresh")
     if not with_unit_tests:
         args += ["--exclude-resource-type", "unit_test"]
     if dbt_vars:
