@@ -1,0 +1,147 @@
+"""A throw-away copy of the dbt project run in-process against a small warehouse, for
+comparing incremental builds with a full refresh."""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import shutil
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from tests.dbt.conftest import copy_project
+
+MARTS = (
+    "fct_goal_outcomes",
+    "dim_goals",
+    "dim_conversations",
+    "agg_goal_outcomes_daily",
+    "event_catalog",
+)
+REFERENCE_TIME = "2026-03-20T00:00:00Z"
+
+GOAL_FIELDS = (
+    "workspace_id", "code", "name", "description", "kind", "is_primary", "trigger_event",
+    "match_conditions", "value_mode", "fixed_value", "value_property", "currency",
+    "currency_property", "base_value_property", "base_currency_property",
+    "attribution_window_hours", "dedupe_property",
+)  # fmt: skip
+
+
+def write_csv(path: Path, header: Sequence[str], rows: Sequence[Mapping[str, Any]]) -> None:
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(header))
+        writer.writeheader()
+        for row in rows:
+            writer.writerow({k: row.get(k, "") for k in header})
+
+
+class Project:
+    """A project copy whose seeds a test rewrites, built in this process with dbtRunner,
+    always against the same warehouse path: dbt re-parses the whole project whenever the
+    rendered profile (and so the path) changes, so other warehouses are copied in and
+    out of `db_path` rather than pointed at."""
+
+    def __init__(self, root: Path) -> None:
+        self.dir = copy_project(root / "project")
+        self.target = root / "target"
+        self.db_path = root / "warehouse.duckdb"
+
+    def reset(self, source: Path | None = None) -> None:
+        """An empty warehouse, or a copy of `source` (a closed DuckDB file)."""
+        for path in (self.db_path, self.db_path.with_name(self.db_path.name + ".wal")):
+            path.unlink(missing_ok=True)
+        if source is not None:
+            shutil.copy2(source, self.db_path)
+
+    def save(self, destination: Path) -> Path:
+        shutil.copy2(self.db_path, destination)
+        return destination
+
+    def write_seeds(
+        self,
+        goals: Sequence[Mapping[str, Any]],
+        statuses: Sequence[Mapping[str, Any]],
+        workspaces: Sequence[Mapping[str, Any]],
+    ) -> None:
+        seeds = self.dir / "seeds"
+        write_csv(seeds / "goals.csv", GOAL_FIELDS, goals)
+        write_csv(
+            seeds / "goal_status_changes.csv",
+            ("workspace_id", "goal_code", "status", "changed_at"),
+            statuses,
+        )
+        write_csv(
+            seeds / "workspaces.csv", ("workspace_id", "base_currency", "timezone"), workspaces
+        )
+
+    def dbt(self, *args: str) -> None:
+        from dbt.cli.main import dbtRunner
+
+        from cli._common import _release_dbt_connections
+
+        argv = [
+            *args,
+            "--project-dir", str(self.dir),
+            "--profiles-dir", str(self.dir),
+            "--target-path", str(self.target),
+            "--log-path", str(self.target / "logs"),
+            "--vars", json.dumps({"reference_time": REFERENCE_TIME}),
+            "--quiet",
+        ]  # fmt: skip
+        with _environment(DUCKDB_PATH=str(self.db_path)):
+            try:
+                result = dbtRunner().invoke(argv)
+            finally:
+                _release_dbt_connections()
+        if not result.success:
+            raise AssertionError(f"dbt {' '.join(args)} failed: {result.exception}")
+
+    def build(self, *, full_refresh: bool = False) -> None:
+        """Seeds and models in one invocation, as a scheduled run does (the data tests
+        are exercised elsewhere)."""
+        args = ["build", "--exclude-resource-type", "unit_test", "--exclude-resource-type", "test"]
+        self.dbt(*args, *(["--full-refresh"] if full_refresh else []))
+
+
+@contextmanager
+def _environment(**values: str) -> Iterator[None]:
+    saved = {k: os.environ.get(k) for k in values}
+    os.environ.update(values)
+    try:
+        yield
+    finally:
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+
+
+def mart_rows(db_path: Path) -> dict[str, list[tuple[Any, ...]]]:
+    """Every mart's rows, sorted, for an exact comparison."""
+    con = duckdb.connect(str(db_path), read_only=True)
+    try:
+        return {
+            mart: sorted(con.execute(f"select * from marts.{mart}").fetchall(), key=repr)
+            for mart in MARTS
+        }
+    finally:
+        con.close()
+
+
+def ingest_lines(db_path: Path, path: Path, lines: Sequence[str]) -> None:
+    from ingest.loader import ingest_paths
+    from ingest.warehouse import connect
+
+    path.write_text("".join(line + "\n" for line in lines), encoding="utf-8")
+    con = connect(db_path)
+    try:
+        ingest_paths(con, [path])
+    finally:
+        con.close()
