@@ -25,6 +25,11 @@ written in total.
 
 Memory stays bounded: a bucket holds at most ~40 000 events and only the events already
 scheduled for later buckets (deferred purchases) are kept beyond it.
+
+:func:`generate_next_day` (``--next-day``) writes the day after such a data set, as a
+daily batch that continues it: the purchases its sessions scheduled for that day, chats
+that go on, customers from the same pools, a share of late-arriving events that occurred
+in the days before, and event ids that never repeat one of the data set's.
 """
 
 from __future__ import annotations
@@ -40,7 +45,7 @@ import sys
 import time
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from multiprocessing import get_context
 from pathlib import Path
@@ -256,6 +261,12 @@ class _Plan:
     end_ms: int
     bucket_ms: int
     targets: tuple[int, ...]
+    # A batch that continues a data set (see generate_next_day): the data set's size
+    # sizes the customer pools, `stream` keeps the random streams apart from the data
+    # set's own, and `label_offset` keeps order ids apart from the data set's.
+    pool_n: int = 0
+    stream: str = ""
+    label_offset: int = 0
 
 
 @dataclass(frozen=True)
@@ -315,11 +326,14 @@ class _BucketGenerator:
     def __init__(self, plan: _Plan, bucket: int) -> None:
         self.plan = plan
         self.bucket = bucket
-        self.rng = random.Random(f"goals-demo:{plan.seed}:{bucket}")
+        stream = f"{plan.stream}:" if plan.stream else ""
+        self.rng = random.Random(f"goals-demo:{plan.seed}:{stream}{bucket}")
         self.bucket_start = plan.start_ms + bucket * plan.bucket_ms
+        self.label = plan.label_offset + bucket
         self.orders = 0
         # Pool sizes depend on the whole run, so customers return across buckets.
-        self.pools = {w.workspace_id: max(40, int(plan.n * w.share / 28)) for w in WORKSPACES}
+        pool_n = plan.pool_n or plan.n
+        self.pools = {w.workspace_id: max(40, int(pool_n * w.share / 28)) for w in WORKSPACES}
 
     # ids ---------------------------------------------------------------
     def event_id(self, ms: int) -> str:
@@ -332,7 +346,7 @@ class _BucketGenerator:
 
     def order_id(self, ws: Workspace) -> str:
         self.orders += 1
-        return f"{ws.order_prefix}{self.bucket:05d}{self.orders:05d}"
+        return f"{ws.order_prefix}{self.label:05d}{self.orders:05d}"
 
     # one bucket ----------------------------------------------------------
     def session_start(self, ws: Workspace) -> int:
@@ -344,8 +358,14 @@ class _BucketGenerator:
             if rng.random() < _DIURNAL[hour]:
                 return ms
 
-    def candidates(self, count: int) -> list[tuple[int, Event]]:
-        """`count` events (time, event) of sessions starting in this bucket."""
+    def candidates(
+        self, count: int, overflow: list[tuple[int, Event]] | None = None
+    ) -> list[tuple[int, Event]]:
+        """`count` events (time, event) of sessions starting in this bucket.
+
+        Events of these sessions at or after the end of the data are left out; when
+        `overflow` is given they are appended to it (what a later batch would receive).
+        """
         rng = self.rng
         end_ms = self.plan.end_ms
         out: list[tuple[int, Event]] = []
@@ -359,8 +379,10 @@ class _BucketGenerator:
             t0 = self.session_start(ws)
             events = self.store_session(ws, t0) if ws.kind == "store" else self.saas_session(ws, t0)
             events.sort(key=lambda item: item[0])
-            for item in events:
+            for index, item in enumerate(events):
                 if item[0] >= end_ms:
+                    if overflow is not None:
+                        overflow.extend(events[index:])
                     break
                 out.append(item)
                 if len(out) == count:
@@ -666,17 +688,7 @@ class _BucketGenerator:
             if rand() < 0.35:
                 # converts to a paid subscription after the trial, through billing
                 later = t + rng.randint(3, 25) * _DAY_MS + rng.randint(0, _DAY_MS)
-                roll2 = rand()
-                code = "GBP" if roll2 < 0.9 else ("EUR" if roll2 < 0.96 else "USD")
-                amount = price if code == "GBP" else int(price * 1.16)
-                billing = {
-                    "order_id": self.order_id(ws),
-                    "plan": plan,
-                    "grand_total": _money(amount),
-                    "currency": code,
-                    "account_id": account,
-                    "billing_period": "monthly" if rand() < 0.8 else "annual",
-                }
+                billing = self.subscription(ws, plan, price, account)
                 explicit = conversation if rand() < 0.1 else None
                 events.append(self.server(ws, later, "purchase", billing, explicit, visitor))
         elif roll < 0.22:
@@ -687,6 +699,21 @@ class _BucketGenerator:
             }
             events.append(self.widget(ws, t, "form_submit", props, conversation, visitor, flow))
         return events
+
+    def subscription(self, ws: Workspace, plan: str, price: int, account: str) -> Event:
+        """The properties of a subscription payment reported by the billing backend."""
+        rand = self.rng.random
+        roll = rand()
+        code = "GBP" if roll < 0.9 else ("EUR" if roll < 0.96 else "USD")
+        amount = price if code == "GBP" else int(price * 1.16)
+        return {
+            "order_id": self.order_id(ws),
+            "plan": plan,
+            "grand_total": _money(amount),
+            "currency": code,
+            "account_id": account,
+            "billing_period": "monthly" if rand() < 0.8 else "annual",
+        }
 
     # bad lines and duplicates ---------------------------------------------------
     def corrupt(self, ms: int, event: Event, line: str) -> str:
@@ -723,14 +750,20 @@ class _BucketGenerator:
 # --------------------------------------------------------------------------- files
 
 
+def _bucket_counts(rng: random.Random, target: int) -> tuple[int, int]:
+    """How many of a bucket's `target` lines are broken and how many are duplicates."""
+    n_bad = min(target, int(target * BAD_LINE_RATE + rng.random()))
+    n_dup = min((target - n_bad) // 2, int(target * DUPLICATE_RATE + rng.random()))
+    return n_bad, n_dup
+
+
 def _generate_bucket(plan: _Plan, bucket: int, emit: list[tuple[int, int, str]]) -> None:
     target = plan.targets[bucket]
     if target == 0:
         return
     gen = _BucketGenerator(plan, bucket)
     rng = gen.rng
-    n_bad = min(target, int(target * BAD_LINE_RATE + rng.random()))
-    n_dup = min((target - n_bad) // 2, int(target * DUPLICATE_RATE + rng.random()))
+    n_bad, n_dup = _bucket_counts(rng, target)
     candidates = gen.candidates(target - n_dup)
     picks = rng.sample(range(len(candidates)), n_bad + n_dup) if candidates else []
     bad = set(picks[:n_bad])
@@ -847,6 +880,301 @@ def data_end(start: datetime | None = None, days: int = DEFAULT_DAYS) -> datetim
     return begin + timedelta(days=days)
 
 
+# --------------------------------------------------------------------------- next day
+
+#: Default share of a next-day batch's lines that arrive late: events that occurred in
+#: the days before (server conversions delivered late, widget events buffered offline).
+DEFAULT_LATE_FRACTION = 0.02
+#: Share of a next-day batch's lines that continue a conversation of the data set.
+CONTINUED_FRACTION = 0.03
+#: Late events occurred at most this many days before the batch's day; the conversations
+#: they and the continued conversations belong to were active within this many days.
+LATE_DAYS = 3
+#: Days at the end of the data set regenerated to find the events its sessions scheduled
+#: for the next day (later shop purchases, backend echoes of in-chat orders).
+TAIL_DAYS = 7
+
+
+def next_day_events(history_n: int) -> int:
+    """The default size of a next-day batch: 1 % of the data set it continues."""
+    return round(history_n / 100)
+
+
+def next_day_file_name(
+    start: datetime | None = None, days: int = DEFAULT_DAYS, *, compress: bool = False
+) -> str:
+    """Name of the file :func:`generate_next_day` writes: the batch's day, which sorts
+    after the data set's ``events-NNNNN`` files."""
+    day = data_end(start, days).strftime("%Y-%m-%d")
+    return f"events-{day}.ndjson" + (".gz" if compress else "")
+
+
+@dataclass(slots=True)
+class _Conversation:
+    workspace: Workspace
+    conversation_id: str
+    customer_id: str | None
+    flow_id: str | None
+    last_ms: int
+
+
+def _history_tail(
+    history: _Plan, day_end: int
+) -> tuple[list[tuple[int, Event]], list[_Conversation]]:
+    """Regenerates the last TAIL_DAYS of the data set (same random streams, nothing
+    written): the events its sessions scheduled in [end, `day_end`) and the conversations
+    active in its last LATE_DAYS."""
+    per_day = _DAY_MS // history.bucket_ms
+    buckets = len(history.targets)
+    since = history.end_ms - LATE_DAYS * _DAY_MS
+    scheduled: list[tuple[int, Event]] = []
+    conversations: dict[tuple[str, str], _Conversation] = {}
+    by_id = {w.workspace_id: w for w in WORKSPACES}
+    for bucket in range(max(0, buckets - TAIL_DAYS * per_day), buckets):
+        target = history.targets[bucket]
+        if target == 0:
+            continue
+        gen = _BucketGenerator(history, bucket)
+        _, n_dup = _bucket_counts(gen.rng, target)  # the same draws as _generate_bucket
+        overflow: list[tuple[int, Event]] = []
+        candidates = gen.candidates(target - n_dup, overflow)
+        scheduled.extend(item for item in overflow if item[0] < day_end)
+        for ms, event in candidates:
+            conversation_id = event.get("conversation_id")
+            if ms < since or not conversation_id or event.get("source") == "server":
+                continue
+            key = (event["workspace_id"], conversation_id)
+            known = conversations.get(key)
+            if known is None:
+                known = _Conversation(by_id[key[0]], conversation_id, None, None, ms)
+                conversations[key] = known
+            known.last_ms = max(known.last_ms, ms)
+            known.customer_id = event.get("customer_id") or known.customer_id
+            known.flow_id = known.flow_id or event.get("flow_id")
+    return scheduled, list(conversations.values())
+
+
+class _NextDayExtras(_BucketGenerator):
+    """The late events and the continued conversations of a next-day batch."""
+
+    def __init__(self, day: _Plan, conversations: list[_Conversation]) -> None:
+        # A bucket number after the day's own buckets: a random stream and order ids
+        # of its own.
+        super().__init__(day, 24)
+        self.day_start = day.start_ms
+        self.day_end = day.end_ms
+        self.conversations = conversations
+        self.with_customer = [c for c in conversations if c.customer_id]
+
+    def pick_workspace(self) -> Workspace:
+        pick = self.rng.random()
+        for candidate, cumulative in zip(WORKSPACES, _WS_CUMULATIVE, strict=True):
+            if pick < cumulative:
+                return candidate
+        return WORKSPACES[-1]
+
+    def purchase(
+        self, ws: Workspace, ms: int, conversation_id: str | None, customer_id: str | None
+    ) -> tuple[int, Event]:
+        """A purchase reported by the shop or billing backend."""
+        rng = self.rng
+        if ws.kind == "store":
+            catalog = CATALOGS[ws.workspace_id]
+            basket = [(rng.choice(catalog), 1) for _ in range(rng.randint(1, 3))]
+            props = self.purchase_properties(ws, basket, None)
+        else:
+            plan, price = rng.choice(_SAAS_PLANS)
+            props = self.subscription(ws, plan, price, f"acct_{rng.getrandbits(48):012x}")
+        return self.server(ws, ms, "purchase", props, conversation_id, customer_id)
+
+    def message(self, conversation: _Conversation, ms: int, role: str) -> tuple[int, Event]:
+        rng = self.rng
+        if role == "customer":
+            props: Event = {"role": "customer", "length": rng.randint(8, 240)}
+            flow_id = None
+        else:
+            props = {"role": "bot", "node": rng.choice(_BOT_NODES)}
+            flow_id = conversation.flow_id
+        return self.widget(
+            conversation.workspace,
+            ms,
+            "message_sent",
+            props,
+            conversation.conversation_id,
+            conversation.customer_id,
+            flow_id,
+        )
+
+    def late(self, count: int) -> list[tuple[int, Event]]:
+        """`count` events (delivery time, event) that occurred before the day and arrive
+        during it; their ids carry the delivery time, so they never repeat an id of the
+        data set (whose ids carry times before its end)."""
+        rng = self.rng
+        rand = rng.random
+        out: list[tuple[int, Event]] = []
+        while len(out) < count:
+            roll = rand()
+            delivered = self.day_start + int(rand() * _DAY_MS)
+            if roll < 0.6 and self.with_customer:
+                # a later purchase of a recent chatter, reported by a backend that was
+                # down or retried: usually without the conversation id
+                chat = rng.choice(self.with_customer)
+                ms = chat.last_ms + int(rand() * (self.day_start - chat.last_ms))
+                explicit = chat.conversation_id if rand() < 0.15 else None
+                _, event = self.purchase(chat.workspace, ms, explicit, chat.customer_id)
+            elif roll < 0.85 and self.conversations:
+                # a chat message buffered by a phone that was offline
+                chat = rng.choice(self.conversations)
+                ms = min(chat.last_ms + rng.randint(1_000, 120_000), self.day_start - 1)
+                role = "customer" if rand() < 0.5 else "bot"
+                _, event = self.message(chat, ms, role)
+            else:
+                # a returning customer's shop order, reported late
+                ws = self.pick_workspace()
+                ms = self.day_start - 1 - int(rand() * LATE_DAYS * _DAY_MS)
+                _, event = self.purchase(ws, ms, None, self.customer(ws))
+            event["event_id"] = f"evt_{delivered:011x}{event['event_id'][15:]}"
+            out.append((delivered, event))
+        return out
+
+    def day_time(self, ws: Workspace) -> int:
+        """A time of the day, following the workspace's daily rhythm."""
+        rng = self.rng
+        offset = ws.utc_offset_hours * _HOUR_MS
+        while True:
+            ms = self.day_start + int(rng.random() * _DAY_MS)
+            if rng.random() < _DIURNAL[((ms + offset) // _HOUR_MS) % 24]:
+                return ms
+
+    def continued(self, count: int) -> list[tuple[int, Event]]:
+        """`count` events of conversations of the data set that go on during the day."""
+        rng = self.rng
+        rand = rng.random
+        out: list[tuple[int, Event]] = []
+        while len(out) < count and self.conversations:
+            chat = rng.choice(self.conversations)
+            ws = chat.workspace
+            t = self.day_time(ws)
+            events: list[tuple[int, Event]] = []
+            for _ in range(rng.randint(1, 3)):
+                events.append(self.message(chat, t, "customer"))
+                t += int(rng.expovariate(1 / 25_000)) + 1_500
+                events.append(self.message(chat, t, "bot"))
+                t += int(rng.expovariate(1 / 25_000)) + 1_500
+            who, conversation, flow = chat.customer_id, chat.conversation_id, chat.flow_id
+            if ws.kind == "store" and rand() < 0.35:
+                product = rng.choice(CATALOGS[ws.workspace_id])
+                page = self.page(ws, product, "product")
+                events.append(self.widget(ws, t, "page_view", page, conversation, who, None))
+                t += int(rng.expovariate(1 / 40_000)) + 3_000
+                props: Event = {
+                    "sku": product.sku,
+                    "product_name": product.name,
+                    "category": product.category,
+                    "price": _money(product.base_price_cents),
+                    "quantity": 1,
+                    "cart_size": 1,
+                }
+                events.append(self.widget(ws, t, "add_to_cart", props, conversation, who, flow))
+                t += int(rng.expovariate(1 / 30_000)) + 2_000
+                if rand() < 0.4:
+                    props = self.purchase_properties(ws, [(product, 1)], None)
+                    events.append(self.widget(ws, t, "purchase", props, conversation, who, flow))
+            elif ws.kind == "saas" and rand() < 0.15:
+                props = {
+                    "form": "demo_request",
+                    "company_size": rng.choice(("11-50", "51-200", "201+")),
+                    "plan": rng.choice(_SAAS_PLANS)[0],
+                }
+                events.append(self.widget(ws, t, "form_submit", props, conversation, who, flow))
+            for item in events:
+                if item[0] >= self.day_end:
+                    break
+                out.append(item)
+                if len(out) == count:
+                    break
+        return out
+
+
+def generate_next_day(
+    history_n: int,
+    out_dir: Path,
+    *,
+    n: int | None = None,
+    seed: int = DEFAULT_SEED,
+    files: int = 1,
+    start: datetime | None = None,
+    days: int = DEFAULT_DAYS,
+    late_fraction: float = DEFAULT_LATE_FRACTION,
+    compress: bool = False,
+) -> Path:
+    """Write the day after a data set as one NDJSON file of `n` lines in `out_dir`.
+
+    The data set is the one :func:`generate_events` writes for `history_n`, `seed`,
+    `files`, `start` and `days` (it is not read: its last days are regenerated in
+    memory). The batch holds, in order of arrival:
+
+    * the events the data set's sessions scheduled for that day (later shop purchases
+      without a conversation id, backend echoes of in-chat orders, chats that ran past
+      midnight);
+    * about `late_fraction` of the lines that arrive late: they occurred in the
+      LATE_DAYS before the day (delayed server purchases of recent chatters, buffered
+      chat messages of recent conversations);
+    * about CONTINUED_FRACTION of the lines from recent conversations going on;
+    * new sessions of the same workspaces, with customers drawn from the data set's
+      customer pools, and the usual share of broken and duplicate lines.
+
+    No event id of the batch is one of the data set's. Depends only on the arguments.
+    Default `n`: :func:`next_day_events` (1 % of `history_n`).
+    """
+    n = next_day_events(history_n) if n is None else n
+    if n < 0:
+        raise ValueError("n must be >= 0")
+    if not 0.0 <= late_fraction <= 1.0:
+        raise ValueError("late_fraction must be between 0 and 1")
+    history = _plan(history_n, seed, start or DEFAULT_START, days, files)
+    day_start = history.end_ms
+    scheduled, conversations = _history_tail(history, day_start + _DAY_MS)
+
+    n_late = round(n * late_fraction)
+    n_continued = min(n - n_late, round(n * CONTINUED_FRACTION)) if conversations else 0
+    n_scheduled = min(len(scheduled), n - n_late - n_continued)
+    day = _plan(
+        n - n_late - n_continued - n_scheduled,
+        seed,
+        datetime.fromtimestamp(day_start / 1000, UTC),
+        1,
+        1,
+    )
+    day = replace(day, pool_n=history_n, stream="next-day", label_offset=len(history.targets))
+
+    lines: list[tuple[int, int, str]] = []
+    for bucket in range(len(day.targets)):
+        _generate_bucket(day, bucket, lines)
+    extras = _NextDayExtras(day, conversations)
+    seq = 1_000_000_000  # after every bucket's own sequence numbers
+    for ms, event in [
+        *scheduled[:n_scheduled],
+        *extras.late(n_late),
+        *extras.continued(n_continued),
+    ]:
+        lines.append((ms, seq, _encode(event)))
+        seq += 1
+    lines.sort()
+
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    path = out_dir / next_day_file_name(start, days, compress=compress)
+    tmp = path.with_name(path.name + ".tmp")
+    data = "".join(line + "\n" for _, _, line in lines).encode("utf-8")
+    try:
+        tmp.write_bytes(gzip.compress(data, mtime=0) if compress else data)
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
+    return path
+
+
 # --------------------------------------------------------------------------- CLI
 
 
@@ -867,24 +1195,62 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=DEFAULT_SEED)
     parser.add_argument("--start", type=_parse_start, default=None, help="ISO 8601 start (UTC)")
     parser.add_argument("--days", type=int, default=DEFAULT_DAYS)
+    parser.add_argument(
+        "--next-day",
+        action="store_true",
+        help="write instead the day after the data set that --events, --seed, --files, "
+        "--start and --days describe: one file of --next-day-events lines",
+    )
+    parser.add_argument(
+        "--next-day-events",
+        type=int,
+        default=None,
+        help="lines of the --next-day file (default: 1%% of --events)",
+    )
+    parser.add_argument(
+        "--late-fraction",
+        type=float,
+        default=DEFAULT_LATE_FRACTION,
+        help="share of the --next-day lines that occurred in the days before "
+        f"(default {DEFAULT_LATE_FRACTION})",
+    )
     args = parser.parse_args(argv)
     began = time.perf_counter()
-    paths = generate_events(
-        args.events,
-        args.out,
-        seed=args.seed,
-        files=args.files,
-        start=args.start,
-        days=args.days,
-        compress=args.gz,
-    )
+    if args.next_day:
+        events = (
+            next_day_events(args.events) if args.next_day_events is None else args.next_day_events
+        )
+        paths = [
+            generate_next_day(
+                args.events,
+                args.out,
+                n=events,
+                seed=args.seed,
+                files=args.files,
+                start=args.start,
+                days=args.days,
+                late_fraction=args.late_fraction,
+                compress=args.gz,
+            )
+        ]
+    else:
+        events = args.events
+        paths = generate_events(
+            args.events,
+            args.out,
+            seed=args.seed,
+            files=args.files,
+            start=args.start,
+            days=args.days,
+            compress=args.gz,
+        )
     seconds = time.perf_counter() - began
     size = sum(p.stat().st_size for p in paths)
     for p in paths:
         print(p)
-    rate = args.events / seconds if seconds else float("inf")
+    rate = events / seconds if seconds else float("inf")
     print(
-        f"{args.events:,} events, {len(paths)} file(s), {size / 1e6:,.1f} MB in {seconds:.1f} s "
+        f"{events:,} events, {len(paths)} file(s), {size / 1e6:,.1f} MB in {seconds:.1f} s "
         f"({rate:,.0f} events/s, {size / 1e6 / seconds:,.1f} MB/s)",
         file=sys.stderr,
     )

@@ -16,15 +16,20 @@ import pytest
 
 from demo.generate import (
     BAD_LINE_RATE,
+    DEFAULT_LATE_FRACTION,
     DEFAULT_START,
     DUPLICATE_RATE,
+    LATE_DAYS,
     WORKSPACES,
     data_end,
     file_names,
     generate_events,
+    generate_next_day,
     iso_ms,
     iso_s,
     main,
+    next_day_events,
+    next_day_file_name,
 )
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -303,3 +308,136 @@ def test_cli(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert sorted(p.name for p in tmp_path.iterdir()) == file_names(2, compress=True)
     assert "500 events" in out.err
     assert sum(len(read_lines(p)) for p in tmp_path.iterdir()) == 500
+
+
+# --------------------------------------------------------------------------- next day
+
+HISTORY_N = 20_000
+NEXT_N = 2_000
+
+
+@pytest.fixture(scope="module")
+def next_day(tmp_path_factory: pytest.TempPathFactory) -> tuple[list[str], list[str]]:
+    """(history lines, next-day lines) for a small data set."""
+    out = tmp_path_factory.mktemp("next_day")
+    history = generate_events(HISTORY_N, out / "history", files=2)
+    batch = generate_next_day(HISTORY_N, out / "next", n=NEXT_N, files=2)
+    assert batch.name == next_day_file_name() == "events-2026-11-15.ndjson"
+    assert sorted([*file_names(2), batch.name])[-1] == batch.name  # loads after the history
+    return [line for p in history for line in read_lines(p)], read_lines(batch)
+
+
+def _valid(lines: list[str]) -> list[dict[str, Any]]:
+    return [e for e in map(parse_valid, lines) if e is not None]
+
+
+def test_next_day_has_exactly_n_lines_of_that_day(next_day: tuple[list[str], list[str]]) -> None:
+    _, batch = next_day
+    assert len(batch) == NEXT_N and all(line.strip() for line in batch)
+    end = data_end()
+    times = [occurred(e) for e in _valid(batch)]
+    assert min(times) >= end - timedelta(days=LATE_DAYS)
+    assert max(times) < end + timedelta(days=1, seconds=10)  # (a retry lands seconds later)
+    # the usual share of broken lines and duplicates
+    assert 0 < len(batch) - len(times) < 4 * BAD_LINE_RATE * NEXT_N
+    ids = Counter((e["workspace_id"], e["event_id"]) for e in _valid(batch))
+    assert 0 < sum(count - 1 for count in ids.values()) < 4 * DUPLICATE_RATE * NEXT_N
+
+
+def test_next_day_ids_never_repeat_the_history(next_day: tuple[list[str], list[str]]) -> None:
+    history, batch = next_day
+    seen = {(e["workspace_id"], e["event_id"]) for e in _valid(history)}
+    assert not [e for e in _valid(batch) if (e["workspace_id"], e["event_id"]) in seen]
+    # nor an order id (goals deduplicate purchases by order_id), but for backend echoes
+    # of in-chat orders, which repeat the order of the same conversation
+    orders = {
+        (e["workspace_id"], e["properties"].get("order_id")): e
+        for e in _valid(history)
+        if e["name"] == "purchase"
+    }
+    for e in _valid(batch):
+        key = (e["workspace_id"], (e.get("properties") or {}).get("order_id"))
+        if e["name"] == "purchase" and key in orders:
+            assert e.get("source") == "server"
+            assert orders[key].get("source", "widget") == "widget"
+
+
+def test_next_day_continues_customers_and_conversations(
+    next_day: tuple[list[str], list[str]],
+) -> None:
+    history, batch = next_day
+    old, new = _valid(history), _valid(batch)
+    chatted = {
+        (e["workspace_id"], e["customer_id"])
+        for e in old
+        if e.get("customer_id") and e.get("conversation_id")
+    }
+    conversations = {
+        (e["workspace_id"], e["conversation_id"]) for e in old if e.get("conversation_id")
+    }
+    customers = {(e["workspace_id"], e["customer_id"]) for e in new if e.get("customer_id")}
+    assert len(customers & chatted) > 0.5 * len(customers)
+    continued = {(e["workspace_id"], e["conversation_id"]) for e in new if e.get("conversation_id")}
+    assert len(continued & conversations) >= 10
+    assert {e["workspace_id"] for e in new} == {w.workspace_id for w in WORKSPACES}
+    # a customer who chatted before buys through the shop backend, without a conversation
+    later = [
+        e
+        for e in new
+        if e["name"] == "purchase"
+        and e.get("source") == "server"
+        and not e.get("conversation_id")
+        and (e["workspace_id"], e.get("customer_id")) in chatted
+    ]
+    assert len(later) >= 10
+
+
+def test_next_day_has_late_events(next_day: tuple[list[str], list[str]]) -> None:
+    _, batch = next_day
+    end = data_end()
+    late = [e for e in _valid(batch) if occurred(e) < end]
+    assert abs(len(late) - DEFAULT_LATE_FRACTION * NEXT_N) <= 2
+    assert {e["name"] for e in late} == {"purchase", "message_sent"}
+    # they arrive during the day, in order of arrival: not all at the start of the file
+    positions = [
+        i for i, line in enumerate(batch) if (e := parse_valid(line)) and occurred(e) < end
+    ]
+    assert positions[-1] - positions[0] > NEXT_N // 2
+
+
+def test_next_day_is_deterministic(tmp_path: Path) -> None:
+    a = generate_next_day(5_000, tmp_path / "a", n=500)
+    b = generate_next_day(5_000, tmp_path / "b", n=500)
+    c = generate_next_day(5_000, tmp_path / "c", n=500, seed=8)
+    gz = generate_next_day(5_000, tmp_path / "gz", n=500, compress=True)
+    assert a.read_bytes() == b.read_bytes() != c.read_bytes()
+    assert gz.name == "events-2026-11-15.ndjson.gz"
+    assert read_lines(gz) == read_lines(a)
+    none_late = generate_next_day(5_000, tmp_path / "d", n=500, late_fraction=0.0)
+    assert all(occurred(e) >= data_end() for e in _valid(read_lines(none_late)))
+
+
+def test_next_day_arguments(tmp_path: Path) -> None:
+    assert next_day_events(1_000_000) == 10_000
+    assert next_day_events(10_000_000) == 100_000
+    start = datetime(2025, 1, 1, tzinfo=UTC)
+    path = generate_next_day(3_000, tmp_path, start=start, days=10)
+    assert path.name == "events-2025-01-11.ndjson"
+    assert len(read_lines(path)) == 30
+    assert generate_next_day(0, tmp_path / "empty").read_bytes() == b""
+    with pytest.raises(ValueError):
+        generate_next_day(1_000, tmp_path, late_fraction=1.5)
+    with pytest.raises(ValueError):
+        generate_next_day(1_000, tmp_path, n=-1)
+
+
+def test_next_day_cli(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    args = ["--events", "10000", "--out", str(tmp_path), "--next-day", "--late-fraction", "0.1"]
+    assert main(args) == 0
+    out = capsys.readouterr()
+    (path,) = tmp_path.iterdir()
+    assert out.out.strip() == str(path)
+    assert "100 events" in out.err
+    lines = read_lines(path)
+    assert len(lines) == 100
+    assert sum(1 for e in _valid(lines) if occurred(e) < data_end()) == 10
