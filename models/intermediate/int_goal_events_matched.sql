@@ -63,6 +63,20 @@ conditions as (
 
 ),
 
+goal_conditions as (
+
+    -- every condition of a goal as one list, checked within each candidate's row
+    select
+        workspace_id,
+        goal_code,
+        list({'condition_key': condition_key, 'condition_signature': condition_signature})
+            as condition_list
+
+    from conditions
+    group by workspace_id, goal_code
+
+),
+
 trigger_events as (
 
     select
@@ -88,7 +102,8 @@ candidates as (
         goals.value_property,
         goals.currency_property,
         goals.base_value_property,
-        goals.base_currency_property
+        goals.base_currency_property,
+        goal_conditions.condition_list
 
     from trigger_events
     inner join goals
@@ -101,23 +116,9 @@ candidates as (
             or trigger_events.occurred_at >= active_periods.active_from)
         and (active_periods.active_until is null
             or trigger_events.occurred_at < active_periods.active_until)
-
-),
-
-failed_conditions as (
-
-    select distinct
-        candidates.workspace_id,
-        candidates.goal_code,
-        candidates.event_id
-
-    from candidates
-    inner join conditions
-        on candidates.workspace_id = conditions.workspace_id
-        and candidates.goal_code = conditions.goal_code
-    where {{ goals_analytics.json_value_signature(
-            goals_analytics.map_json_value('candidates.property_map', 'conditions.condition_key')
-        ) }} is distinct from conditions.condition_signature
+    left join goal_conditions
+        on goals.workspace_id = goal_conditions.workspace_id
+        and goals.goal_code = goal_conditions.goal_code
 
 ),
 
@@ -134,11 +135,15 @@ matched as (
         ) }} as dedupe_signature
 
     from candidates
-    left join failed_conditions
-        on candidates.workspace_id = failed_conditions.workspace_id
-        and candidates.goal_code = failed_conditions.goal_code
-        and candidates.event_id = failed_conditions.event_id
-    where failed_conditions.event_id is null
+    -- conditions are checked within the row (no join back to a list of failures), so
+    -- a filter on loaded_at or goal_code reaches the event scan
+    where {{ goals_analytics.all_of(
+        'candidates.condition_list',
+        'condition',
+        goals_analytics.json_value_signature(
+            goals_analytics.map_json_value('candidates.property_map', 'condition.condition_key')
+        ) ~ ' is not distinct from condition.condition_signature'
+    ) }}
 
 ),
 
