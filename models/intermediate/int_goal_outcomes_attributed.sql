@@ -257,19 +257,37 @@ deferred_events as (
 
 ),
 
-relevant_chat_activity as (
+{% if incremental and not recompute_all %}
 
-    select * from chat_activity
-    {%- if incremental and not recompute_all %}
+relevant_conversations as (
+
+    -- the conversations of the customers being re-attributed: chat activity is
+    -- resolved for them only, before aggregating
+    select * from conversations
     where exists (
         select 1
         from deferred_events
-        where deferred_events.workspace_id = chat_activity.workspace_id
-            and deferred_events.customer_id = chat_activity.customer_id
+        where deferred_events.workspace_id = conversations.workspace_id
+            and deferred_events.customer_id = conversations.customer_id
     )
-    {%- endif %}
 
 ),
+
+relevant_chat_activity as (
+
+    {{ goals_analytics.resolve_chat_activity('events', 'relevant_conversations') }}
+
+),
+
+{% else %}
+
+relevant_chat_activity as (
+
+    select * from chat_activity
+
+),
+
+{% endif %}
 
 last_chat_before as (
 
