@@ -7,12 +7,16 @@ PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# A DuckDB 1.4 client, kept apart from the venv's DuckDB 2: tests/serving opens the serving
+# copy with it (PYTHONPATH=$(DUCKDB_1X)) to prove DuckDB 1.x BI clients can read it.
+DUCKDB_1X := $(VENV)/duckdb-1.4
+DUCKDB_1X_STAMP := $(DUCKDB_1X)/.installed
 export DBT_PROFILES_DIR := $(CURDIR)
 export DBT_PROJECT_DIR := $(CURDIR)
 
-.PHONY: install demo dev test lint format bench lock clean
+.PHONY: install demo dev test lint format bench bench-10m lock clean
 
-install: $(STAMP)
+install: $(STAMP) $(DUCKDB_1X_STAMP)
 
 $(STAMP): pyproject.toml requirements.lock
 	@command -v $(PYTHON) >/dev/null || { echo "$(PYTHON) not found: install Python 3.11 or run 'make PYTHON=/path/to/python3.11 ...'"; exit 1; }
@@ -21,6 +25,10 @@ $(STAMP): pyproject.toml requirements.lock
 	$(BIN)/python -m pip install --quiet -r requirements.lock
 	$(BIN)/python -m pip install --quiet --no-deps -e .
 	touch $(STAMP)
+
+$(DUCKDB_1X_STAMP): $(STAMP)
+	$(BIN)/python -m pip install --quiet --upgrade --no-warn-conflicts --target $(DUCKDB_1X) 'duckdb==1.4.5'
+	touch $(DUCKDB_1X_STAMP)
 
 demo: install
 	$(BIN)/goals demo
@@ -44,6 +52,10 @@ format: install
 
 bench: install
 	$(BIN)/python bench/run_bench.py --events 1000000
+
+# 10M events in 8 files, compared with the last `make bench` (bench/out/run-1000000.json).
+bench-10m: install
+	$(BIN)/python bench/run_bench.py --events 10000000 --files 8 --compare-to 1000000
 
 # Re-resolve every pinned dependency (run after editing pyproject.toml).
 lock:

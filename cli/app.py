@@ -12,6 +12,7 @@ from cli import (
     explore_cmd,
     ingest_cmd,
     preview_cmd,
+    publish_cmd,
     status_cmd,
     validate_cmd,
 )
@@ -33,6 +34,7 @@ events_cmd.register(app)
 validate_cmd.register(app)
 status_cmd.register(app)
 preview_cmd.register(app)
+publish_cmd.register(app)
 
 
 def main() -> None:

@@ -101,6 +101,9 @@ def _isolated_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Nothing here may touch the developer's warehouse or landing folder."""
     monkeypatch.setenv("DUCKDB_PATH", str(tmp_path / "default-warehouse" / "goals.duckdb"))
     monkeypatch.setenv("LANDING_DIR", str(tmp_path / "default-landing"))
+    # the serving copy goes beside the test's warehouse (serving/ in its folder)
+    monkeypatch.delenv("GOALS_SERVING_PATH", raising=False)
+    monkeypatch.delenv("GOALS_PARQUET_DIR", raising=False)
 
 
 class LockHolder:

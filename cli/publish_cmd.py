@@ -1,0 +1,157 @@
+"""`goals publish [--db FILE] [--serving FILE] [--parquet-dir DIR]`: publish the serving copy.
+
+Copies every table of the warehouse's schema `marts` (never raw, staging, intermediate or
+seeds) into a separate DuckDB file readable by DuckDB 1.4+ clients and into one Parquet file
+per mart, then swaps both in atomically (docs/serving.md). The Dagster job does the same
+after each successful build; this command is for doing it by hand.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+from rich.text import Text
+
+
+def _size(n: int) -> str:
+    size = float(n)
+    for unit in ("B", "kB", "MB", "GB"):
+        if size < 1000 or unit == "GB":
+            return f"{size:,.0f} {unit}" if unit == "B" else f"{size:,.1f} {unit}"
+        size /= 1000
+    return f"{n} B"  # pragma: no cover
+
+
+def _shown(path: Path) -> str:
+    """`path` relative to the working directory when below it, symlinks not followed (the
+    Parquet folder readers use is `.../current`, whatever version it points to)."""
+    absolute = path.absolute()
+    try:
+        return str(absolute.relative_to(Path.cwd()))
+    except ValueError:
+        return str(absolute)
+
+
+def publish(
+    db: Annotated[
+        Path | None,
+        typer.Option(
+            "--db",
+            help="DuckDB warehouse file to copy the marts from, opened read-only "
+            "(default: $DUCKDB_PATH or warehouse/goals.duckdb).",
+            dir_okay=False,
+        ),
+    ] = None,
+    serving_path: Annotated[
+        Path | None,
+        typer.Option(
+            "--serving",
+            help="The serving DuckDB file BI tools open (default: $GOALS_SERVING_PATH, else "
+            "serving/goals_serving.duckdb in the warehouse's folder).",
+            dir_okay=False,
+        ),
+    ] = None,
+    parquet_dir: Annotated[
+        Path | None,
+        typer.Option(
+            "--parquet-dir",
+            help="Folder of the Parquet export; readers use its current/<mart>.parquet "
+            "(default: $GOALS_PARQUET_DIR, else parquet/ beside the serving file).",
+            file_okay=False,
+        ),
+    ] = None,
+) -> None:
+    """Publish the marts (only the marts) for BI tools: a DuckDB file readable by DuckDB 1.4+
+    and one Parquet file per mart, each swapped in atomically. Readers that have the old file
+    open keep their snapshot until they reconnect."""
+    from cli._common import display_path, err, fail, out, resolve_db_path
+    from cli.dbt_runner import PROJECT_DIR
+    from ingest.warehouse import WarehouseLockedError
+    from serving.descriptions import load_mart_descriptions
+    from serving.publishing import STORAGE_VERSION, MartCopy, PublishError
+    from serving.publishing import publish as publish_marts
+
+    db_path = resolve_db_path(db)
+    # The project's servable marts and their descriptions, from the newest dbt manifest.
+    # Without one nothing is published: the manifest says which marts may leave the
+    # warehouse (event_catalog may not: it holds raw property values).
+    descriptions = load_mart_descriptions(PROJECT_DIR)
+    if not descriptions:
+        fail(
+            "No dbt manifest found (target/manifest.json): run `goals build` first; it records "
+            "which marts may be published."
+        )
+    err().print(Text(f"Publishing the marts of {display_path(db_path)}", style="bold"))
+
+    progress = Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=err(),
+        transient=True,
+    )
+    task = progress.add_task("Copying marts", total=None)
+
+    def on_marts(names: Sequence[str]) -> None:
+        progress.update(task, total=len(names))
+
+    def on_mart(copy: MartCopy) -> None:
+        progress.update(task, advance=1, description=f"Copied {copy.name}")
+
+    try:
+        with progress:
+            result = publish_marts(
+                db_path,
+                serving_path,
+                parquet_dir,
+                marts=sorted(descriptions) or None,
+                descriptions=descriptions,
+                on_marts=on_marts,
+                on_mart=on_mart,
+            )
+    except (PublishError, WarehouseLockedError) as exc:
+        fail(str(exc))
+    except OSError as exc:
+        fail(f"Publishing failed, nothing was replaced: {exc}")
+
+    table = Table(box=None, pad_edge=False, header_style="bold")
+    table.add_column("mart")
+    table.add_column("rows", justify="right")
+    table.add_column("parquet", justify="right")
+    for copy in result.marts:
+        table.add_row(copy.name, f"{copy.rows:,}", _size(copy.parquet_bytes))
+    console = out()
+    console.print(table)
+    console.print()
+    console.print(
+        Text.assemble(
+            ("serving file  ", "bold"),
+            f"{_shown(result.database)}  ({_size(result.database_bytes)}, DuckDB "
+            f"storage {STORAGE_VERSION}: DuckDB 1.4 or later opens it)",
+        )
+    )
+    console.print(
+        Text.assemble(
+            ("parquet       ", "bold"),
+            f"{_shown(result.targets.current)}/<mart>.parquet  "
+            f"(version {result.parquet_version}, {_size(result.parquet_bytes)})",
+        )
+    )
+    for note in result.notes:
+        err().print(Text.assemble(("Note: ", "yellow"), note))
+    total = sum(copy.rows for copy in result.marts)
+    console.print(
+        f"Published {len(result.marts)} mart{'s' if len(result.marts) != 1 else ''} "
+        f"({total:,} rows) in {result.seconds:.2f} s. "
+        "Connect read-only; see docs/serving.md."
+    )
+
+
+def register(app: typer.Typer) -> None:
+    app.command("publish")(publish)

@@ -1,0 +1,566 @@
+"""Publish the serving copy: the marts (and nothing else) in a separate DuckDB file that
+DuckDB 1.4+ clients can read, plus one Parquet file per mart.
+
+How a publish goes (docs/serving.md):
+
+1. The warehouse is ATTACHed READ_ONLY into an in-memory DuckDB (no writer lock; a writer
+   holding the warehouse is waited for like every other command does, then named).
+2. Every table of schema `marts` is copied into a new file created beside the target under
+   a hidden temporary name, with `STORAGE_VERSION 'v1.4.0'` (readable by DuckDB 1.4 and
+   later), keeping NOT NULL constraints and carrying dbt's descriptions as comments. Each
+   copy is also written to `<mart>.parquet` in a hidden staging folder. No other schema of
+   the warehouse (raw, staging, intermediate, seeds) is ever read.
+3. The temporary file is checkpointed, closed and fsynced; the staging folder is fsynced
+   and renamed to `versions/<id>/`.
+4. `os.replace` swaps the new file in under the published name (atomic on POSIX), then
+   `current` is repointed to `versions/<id>` the same way; older versions but the previous
+   one are pruned.
+
+A reader that has the old file open keeps reading the old file (its inode) until it
+reconnects; a new connection opens the new file. Nobody ever sees a half-written file
+under the published names. On any failure the temporary file and folder are removed and
+the published ones are left as they were.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import time
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
+from contextlib import ExitStack, contextmanager, suppress
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+import duckdb
+from filelock import FileLock, Timeout
+
+from ingest.warehouse import WarehouseLockedError, lock_timeout_s, parse_lock_conflict
+from serving.descriptions import MARTS_SCHEMA, MartDescription
+from serving.paths import VERSIONS_DIR, ServingTargets, resolve_targets
+
+#: Files are written so that DuckDB 1.4.0 and later (2.x included) can open them.
+STORAGE_VERSION = "v1.4.0"
+
+#: How long a publish waits for another publish of the same target to finish.
+PUBLISH_LOCK_TIMEOUT_S = 600.0
+
+_WAREHOUSE_ALIAS = "goals_warehouse"
+_SERVING_ALIAS = "goals_serving_new"
+_FIRST_DELAY_S = 0.05
+_MAX_DELAY_S = 2.0
+
+
+class PublishError(RuntimeError):
+    """A publish that could not be done; the message says why and what to do."""
+
+
+class WarehouseMissingError(PublishError):
+    """There is no warehouse file to publish from."""
+
+
+class NoMartsError(PublishError):
+    """The warehouse has no tables in schema `marts` (dbt has not built it yet)."""
+
+
+class PublishBusyError(PublishError):
+    """Another publish of the same target did not finish in time."""
+
+
+@dataclass(frozen=True)
+class MartCopy:
+    """One mart as published."""
+
+    name: str
+    rows: int
+    parquet_bytes: int
+
+
+@dataclass(frozen=True)
+class PublishResult:
+    """What a publish produced."""
+
+    warehouse: Path
+    targets: ServingTargets
+    marts: tuple[MartCopy, ...]
+    database_bytes: int
+    parquet_version: str
+    seconds: float
+    storage_version: str = STORAGE_VERSION
+    notes: tuple[str, ...] = field(default=())
+
+    @property
+    def database(self) -> Path:
+        return self.targets.database
+
+    @property
+    def rows(self) -> dict[str, int]:
+        return {mart.name: mart.rows for mart in self.marts}
+
+    @property
+    def parquet_bytes(self) -> int:
+        return sum(mart.parquet_bytes for mart in self.marts)
+
+    def parquet_file(self, mart: str) -> Path:
+        """The stable path of a mart's Parquet file (through the `current` symlink)."""
+        return self.targets.current / f"{mart}.parquet"
+
+
+def publish(
+    warehouse: str | Path,
+    serving_path: str | Path | None = None,
+    parquet_dir: str | Path | None = None,
+    *,
+    marts: Collection[str] | None = None,
+    descriptions: Mapping[str, MartDescription] | None = None,
+    lock_timeout: float | None = None,
+    on_marts: Callable[[Sequence[str]], None] | None = None,
+    on_mart: Callable[[MartCopy], None] | None = None,
+) -> PublishResult:
+    """Publish the marts of `warehouse` (see the module docstring).
+
+    `serving_path` / `parquet_dir` default to $GOALS_SERVING_PATH / $GOALS_PARQUET_DIR, else
+    to `serving/` beside the warehouse (serving.paths). `marts`: the table names dbt builds
+    into schema `marts` (from the manifest); when given, exactly those are published (one
+    missing fails the publish; other tables of the schema, such as an incremental model's
+    state table, are left out with a note); when None, every table of the schema is.
+    `descriptions` (table name -> dbt descriptions) become comments. `lock_timeout` is how
+    long a writer holding the warehouse is waited for (default $GOALS_LOCK_TIMEOUT_S or
+    30 s) before `WarehouseLockedError`. `on_marts` is called with the marts found,
+    `on_mart` after each one is copied. Raises `PublishError` (with what to do) or
+    `WarehouseLockedError`.
+    """
+    started = time.monotonic()
+    source = Path(warehouse).absolute()
+    targets = resolve_targets(source, serving_path, parquet_dir)
+    _check_targets(source, targets)
+    targets.database.parent.mkdir(parents=True, exist_ok=True)
+    targets.versions.mkdir(parents=True, exist_ok=True)
+
+    with _publish_lock(targets):
+        _remove_leftovers(targets)
+        work = _Work(targets, _new_version_id(targets))
+        notes: list[str] = []
+        database_published = False
+        try:
+            copies = _build(
+                source, work, marts, descriptions or {}, lock_timeout, notes, on_marts, on_mart
+            )
+            database_bytes = work.database.stat().st_size
+            _seal(work)
+            previous = _current_version(targets)
+            notes += _remove_stale_wal(targets.database)
+            os.replace(work.database, targets.database)
+            database_published = True
+            os.replace(work.link, targets.current)
+        except BaseException as exc:
+            work.discard()
+            if database_published and isinstance(exc, Exception):
+                raise PublishError(
+                    f"The serving file {targets.database} was published, but the Parquet "
+                    f"export could not be switched to the new version ({exc}); "
+                    f"{targets.current} still holds the previous one. Publish again."
+                ) from exc
+            raise
+        for folder in {targets.database.parent, targets.parquet_dir}:
+            _fsync_dir(folder, strict=False)
+        _prune(targets, keep={work.version, previous})
+
+    return PublishResult(
+        warehouse=source,
+        targets=targets,
+        marts=tuple(copies),
+        database_bytes=database_bytes,
+        parquet_version=work.version,
+        seconds=time.monotonic() - started,
+        notes=tuple(notes),
+    )
+
+
+# --------------------------------------------------------------------------- the work
+
+
+@dataclass(frozen=True)
+class _Work:
+    """The temporary names of one publish, all beside their final places (same file
+    system, so that the renames are atomic)."""
+
+    targets: ServingTargets
+    version: str
+
+    @property
+    def database(self) -> Path:
+        db = self.targets.database
+        return db.with_name(f".{db.name}.tmp-{self.version}")
+
+    @property
+    def wal(self) -> Path:
+        return self.database.with_name(self.database.name + ".wal")
+
+    @property
+    def spill(self) -> Path:
+        return self.database.with_name(self.database.name + ".spill")
+
+    @property
+    def staging(self) -> Path:
+        return self.targets.versions / f".staging-{self.version}"
+
+    @property
+    def version_dir(self) -> Path:
+        return self.targets.versions / self.version
+
+    @property
+    def link(self) -> Path:
+        return self.targets.parquet_dir / f".current-{self.version}"
+
+    def discard(self) -> None:
+        """Remove everything this publish created that is not published."""
+        for path in (self.database, self.wal, self.link):
+            with suppress(FileNotFoundError):
+                path.unlink()
+        for folder in (self.spill, self.staging):
+            shutil.rmtree(folder, ignore_errors=True)
+        if _current_version(self.targets) != self.version:
+            shutil.rmtree(self.version_dir, ignore_errors=True)
+
+
+def _check_targets(source: Path, targets: ServingTargets) -> None:
+    if not source.is_file():
+        raise WarehouseMissingError(
+            f"No warehouse at {source}: load events with `goals ingest FILE...` and build "
+            "the marts with `goals build` first (or point --db / $DUCKDB_PATH at one)."
+        )
+    if _same_file(source, targets.database):
+        raise PublishError(
+            f"The serving path {targets.database} is the warehouse itself: choose another "
+            "file (--serving / $GOALS_SERVING_PATH)."
+        )
+    if targets.database.is_dir():
+        raise PublishError(
+            f"The serving path {targets.database} is a folder: give a file name "
+            "(--serving / $GOALS_SERVING_PATH)."
+        )
+    current = targets.current
+    if current.exists() and not current.is_symlink():
+        raise PublishError(
+            f"{current} exists and is not a symlink (publishing repoints it): move it away "
+            "or choose another folder (--parquet-dir / $GOALS_PARQUET_DIR)."
+        )
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return a.resolve() == b.resolve() or (b.exists() and os.path.samefile(a, b))
+    except OSError:
+        return False
+
+
+@contextmanager
+def _publish_lock(targets: ServingTargets) -> Iterator[None]:
+    """One publish at a time per serving file and per Parquet folder (the Dagster job, the
+    CLI and a second run may publish the same target)."""
+    lock_files = [targets.database.with_name(f".{targets.database.name}.lock")]
+    parquet_lock = targets.parquet_dir / ".publish.lock"
+    if parquet_lock != lock_files[0]:
+        lock_files.append(parquet_lock)
+    with ExitStack() as stack:
+        for lock_file in lock_files:
+            try:
+                stack.enter_context(FileLock(str(lock_file), timeout=PUBLISH_LOCK_TIMEOUT_S))
+            except Timeout as exc:
+                raise PublishBusyError(
+                    f"Another publish of {targets.database} has been running for more than "
+                    f"{PUBLISH_LOCK_TIMEOUT_S:.0f} s (it holds {lock_file}): wait for it to "
+                    "finish, or stop it, and publish again."
+                ) from exc
+        yield
+
+
+def _remove_leftovers(targets: ServingTargets) -> None:
+    """Temporary files of publishes that were killed (we hold the lock: nobody else is
+    publishing this target now)."""
+    db = targets.database
+    for path in db.parent.glob(f".{db.name}.tmp-*"):
+        if path.is_dir():
+            shutil.rmtree(path, ignore_errors=True)
+        else:
+            with suppress(FileNotFoundError):
+                path.unlink()
+    for path in targets.versions.glob(".staging-*"):
+        shutil.rmtree(path, ignore_errors=True)
+    for path in targets.parquet_dir.glob(".current-*"):
+        with suppress(FileNotFoundError):
+            path.unlink()
+
+
+def _new_version_id(targets: ServingTargets) -> str:
+    """A sortable UTC time stamp, unique among the versions."""
+    now = datetime.now(UTC)
+    base = f"{now:%Y%m%dT%H%M%S}.{now:%f}Z"
+    version, n = base, 0
+    while (targets.versions / version).exists():
+        n += 1
+        version = f"{base}-{n}"
+    return version
+
+
+def _current_version(targets: ServingTargets) -> str | None:
+    try:
+        return Path(os.readlink(targets.current)).name
+    except OSError:
+        return None
+
+
+# --------------------------------------------------------------------------- the copy
+
+
+def quote(identifier: str) -> str:
+    return '"' + identifier.replace('"', '""') + '"'
+
+
+def literal(text: str | Path) -> str:
+    return "'" + str(text).replace("'", "''") + "'"
+
+
+def _build(
+    source: Path,
+    work: _Work,
+    wanted: Collection[str] | None,
+    descriptions: Mapping[str, MartDescription],
+    lock_timeout: float | None,
+    notes: list[str],
+    on_marts: Callable[[Sequence[str]], None] | None,
+    on_mart: Callable[[MartCopy], None] | None,
+) -> list[MartCopy]:
+    """The new serving file (at work.database) and Parquet files (in work.staging)."""
+    config: dict[str, str] = {"temp_directory": str(work.spill)}
+    memory_limit = os.environ.get("DUCKDB_MEMORY_LIMIT", "").strip()
+    if memory_limit:
+        config["memory_limit"] = memory_limit
+    con = duckdb.connect(":memory:", config=config)
+    try:
+        con.execute("SET TimeZone = 'UTC'")
+        _attach_warehouse(con, source, lock_timeout)
+        names, views = _list_marts(con)
+        if not names:
+            raise NoMartsError(
+                f"The warehouse {source} has no marts (schema `{MARTS_SCHEMA}` is missing or "
+                "empty): run `goals build` first."
+            )
+        names = _select_marts(source, names, views, wanted, notes)
+        if not names:
+            raise NoMartsError(
+                f"None of the tables of schema `{MARTS_SCHEMA}` in {source} is a mart of the "
+                "dbt project: nothing to publish. Run `goals build` first."
+            )
+        if on_marts is not None:
+            on_marts(names)
+        con.execute(
+            f"ATTACH {literal(work.database)} AS {quote(_SERVING_ALIAS)} "
+            f"(STORAGE_VERSION {literal(STORAGE_VERSION)})"
+        )
+        con.execute(f"CREATE SCHEMA {quote(_SERVING_ALIAS)}.{quote(MARTS_SCHEMA)}")
+        work.staging.mkdir()
+        copies: list[MartCopy] = []
+        for name in names:
+            copy = _copy_mart(con, name, work.staging, descriptions.get(name))
+            copies.append(copy)
+            if on_mart is not None:
+                on_mart(copy)
+        con.execute(f"CHECKPOINT {quote(_SERVING_ALIAS)}")
+        con.execute(f"DETACH {quote(_SERVING_ALIAS)}")
+        con.execute(f"DETACH {quote(_WAREHOUSE_ALIAS)}")
+    finally:
+        con.close()
+        shutil.rmtree(work.spill, ignore_errors=True)
+    if work.wal.exists():
+        raise PublishError(
+            f"DuckDB left a write-ahead log beside {work.database} after closing it: the copy "
+            "is not complete. Publish again."
+        )
+    return copies
+
+
+def _attach_warehouse(
+    con: duckdb.DuckDBPyConnection, source: Path, lock_timeout: float | None
+) -> None:
+    """ATTACH the warehouse READ_ONLY, waiting for a writer like ingest.warehouse.connect."""
+    timeout = lock_timeout_s() if lock_timeout is None else max(lock_timeout, 0.0)
+    started = time.monotonic()
+    delay = _FIRST_DELAY_S
+    while True:
+        try:
+            con.execute(f"ATTACH {literal(source)} AS {quote(_WAREHOUSE_ALIAS)} (READ_ONLY)")
+            return
+        except duckdb.Error as exc:
+            holder = parse_lock_conflict(str(exc))
+            if holder is None:
+                raise PublishError(f"Cannot open the warehouse {source} read-only: {exc}") from exc
+            waited = time.monotonic() - started
+            remaining = timeout - waited
+            if remaining <= 0:
+                raise WarehouseLockedError(source, holder, waited) from None
+            time.sleep(min(delay, remaining))
+            delay = min(delay * 2, _MAX_DELAY_S)
+
+
+def _list_marts(con: duckdb.DuckDBPyConnection) -> tuple[list[str], list[str]]:
+    """(tables, views) of the warehouse's schema `marts`, sorted. Nothing else is read."""
+    tables = con.execute(
+        "select table_name from duckdb_tables() where database_name = ? and schema_name = ? "
+        "and not internal and not temporary order by table_name",
+        [_WAREHOUSE_ALIAS, MARTS_SCHEMA],
+    ).fetchall()
+    views = con.execute(
+        "select view_name from duckdb_views() where database_name = ? and schema_name = ? "
+        "and not internal and not temporary order by view_name",
+        [_WAREHOUSE_ALIAS, MARTS_SCHEMA],
+    ).fetchall()
+    return [str(row[0]) for row in tables], [str(row[0]) for row in views]
+
+
+def _select_marts(
+    source: Path,
+    tables: list[str],
+    views: list[str],
+    wanted: Collection[str] | None,
+    notes: list[str],
+) -> list[str]:
+    """The tables to publish: all of them, or exactly the dbt marts when they are known."""
+    if wanted is None:
+        notes += [
+            f"marts.{view} is a view and was not published (only tables are)" for view in views
+        ]
+        return tables
+    missing = sorted(set(wanted) - set(tables))
+    if missing:
+        listed = ", ".join(f"marts.{name}" for name in missing)
+        raise NoMartsError(
+            f"The warehouse {source} lacks {listed} (the dbt project's marts are built as "
+            "tables): run `goals build` first."
+        )
+    notes += [
+        f"marts.{name} is not a servable mart of the dbt project and was not published"
+        for name in [*tables, *views]
+        if name not in wanted
+    ]
+    return [name for name in tables if name in wanted]
+
+
+def _copy_mart(
+    con: duckdb.DuckDBPyConnection,
+    name: str,
+    staging: Path,
+    description: MartDescription | None,
+) -> MartCopy:
+    if "/" in name or "\\" in name or name.startswith("."):
+        raise PublishError(f"Cannot publish a mart named {name!r} (not a usable file name).")
+    source = f"{quote(_WAREHOUSE_ALIAS)}.{quote(MARTS_SCHEMA)}.{quote(name)}"
+    target = f"{quote(_SERVING_ALIAS)}.{quote(MARTS_SCHEMA)}.{quote(name)}"
+    con.execute(f"CREATE TABLE {target} AS SELECT * FROM {source}")
+
+    key = [_WAREHOUSE_ALIAS, MARTS_SCHEMA, name]
+    not_null = con.execute(
+        "select distinct unnest(constraint_column_names) from duckdb_constraints() "
+        "where database_name = ? and schema_name = ? and table_name = ? "
+        "and constraint_type = 'NOT NULL'",
+        key,
+    ).fetchall()
+    for (column,) in not_null:
+        con.execute(f"ALTER TABLE {target} ALTER COLUMN {quote(str(column))} SET NOT NULL")
+
+    row = con.execute(
+        "select comment from duckdb_tables() "
+        "where database_name = ? and schema_name = ? and table_name = ?",
+        key,
+    ).fetchone()
+    table_comment = (description.description if description else "") or (row[0] if row else "")
+    if table_comment:
+        con.execute(f"COMMENT ON TABLE {target} IS {literal(table_comment)}")
+    column_comments = dict(
+        con.execute(
+            "select column_name, comment from duckdb_columns() "
+            "where database_name = ? and schema_name = ? and table_name = ? "
+            "order by column_index",
+            key,
+        ).fetchall()
+    )
+    for column, existing in column_comments.items():
+        text = (description.columns.get(column, "") if description else "") or existing
+        if text:
+            con.execute(f"COMMENT ON COLUMN {target}.{quote(str(column))} IS {literal(str(text))}")
+
+    counted = con.execute(f"SELECT count(*) FROM {target}").fetchone()
+    parquet = staging / f"{name}.parquet"
+    con.execute(f"COPY {target} TO {literal(parquet)} (FORMAT parquet)")
+    return MartCopy(
+        name=name, rows=int(counted[0]) if counted else 0, parquet_bytes=parquet.stat().st_size
+    )
+
+
+# --------------------------------------------------------------------------- publishing
+
+
+def _fsync_file(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _fsync_dir(path: Path, *, strict: bool = True) -> None:
+    """Make a rename in `path` durable (POSIX; a no-op where folders cannot be opened)."""
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except OSError:
+        if strict and os.name == "posix":
+            raise
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        if strict:
+            raise
+    finally:
+        os.close(fd)
+
+
+def _seal(work: _Work) -> None:
+    """Everything new on disk, the Parquet folder under its version name, and the new
+    `current` link ready beside the old one: what is left is two renames."""
+    _fsync_file(work.database)
+    for path in work.staging.iterdir():
+        _fsync_file(path)
+    _fsync_dir(work.staging)
+    os.rename(work.staging, work.version_dir)
+    _fsync_dir(work.targets.versions)
+    os.symlink(f"{VERSIONS_DIR}/{work.version}", work.link)
+
+
+def _remove_stale_wal(database: Path) -> list[str]:
+    """A `.wal` beside the published name can only come from a client that opened the
+    serving file read-write (it must not): it belongs to the file being replaced and would
+    be replayed into the new one, so it goes."""
+    wal = database.with_name(database.name + ".wal")
+    if not wal.exists():
+        return []
+    wal.unlink()
+    return [
+        f"removed {wal.name}, left by a client that opened the serving file read-write: "
+        "connect read-only (docs/serving.md)"
+    ]
+
+
+def _prune(targets: ServingTargets, keep: set[str | None]) -> None:
+    """Drop Parquet versions other than the current and the previous one (a reader that
+    listed the previous folder just before the switch can still open its files)."""
+    try:
+        entries = list(targets.versions.iterdir())
+    except OSError:
+        return
+    for entry in entries:
+        if entry.name.startswith(".") or entry.name in keep or not entry.is_dir():
+            continue
+        shutil.rmtree(entry, ignore_errors=True)
