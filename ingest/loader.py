@@ -2,9 +2,11 @@
 
 Each file is identified by the sha256 of its bytes as stored and loaded in one
 transaction: its events, rejects, duplicates and ledger row commit together or not at
-all. Valid lines never touch per-line Python: chunks of lines go to DuckDB as zero-copy
-Arrow strings and one SQL statement checks them (`ingest._sql`); only the lines DuckDB
-cannot vouch for take the strict Python path (`ingest._strict`).
+all, with one `loaded_at` that is strictly greater than every earlier file's (the
+incremental watermark, `_next_loaded_at`). Valid lines never touch per-line Python:
+chunks of lines go to DuckDB as zero-copy Arrow strings and one SQL statement checks them
+(`ingest._sql`); only the lines DuckDB cannot vouch for take the strict Python path
+(`ingest._strict`). `GOALS_INGEST_KILL_AT` is a test hook (`ingest._killpoints`).
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ import duckdb
 import numpy as np
 import pyarrow as pa
 
-from ingest import _sql
+from ingest import _killpoints, _sql
 from ingest._lines import (
     DEFAULT_CHUNK_BYTES,
     LineChunk,
@@ -189,17 +191,22 @@ def ingest_paths(
     paths: Sequence[str | Path],
     *,
     on_file: Callable[[FileResult], None] | None = None,
+    on_start: Callable[[Path], None] | None = None,
 ) -> list[FileResult]:
     """Load every file under `paths` (lexicographic order), one transaction per file.
 
     A file whose content is already in the ledger is 'skipped'. On an unreadable or
     corrupt file, IngestError is raised after rolling that file back; files before it
-    stay loaded. The connection must not be inside a transaction.
+    stay loaded. The connection must not be inside a transaction. `on_start(path)` is
+    called as each file starts, `on_file(result)` as it ends.
     """
     files = discover_files(paths)
+    _killpoints.arm()
     ensure_raw_schema(con)
     results: list[FileResult] = []
     for path in files:
+        if on_start is not None:
+            on_start(path)
         result = _ingest_file(con, path)
         results.append(result)
         if on_file is not None:
@@ -217,6 +224,22 @@ def _chunk_bytes() -> int:
 
 def _utc_now() -> datetime:
     return datetime.now(UTC).replace(tzinfo=None)
+
+
+def _next_loaded_at(con: duckdb.DuckDBPyConnection) -> datetime:
+    """The loaded_at of the file being loaded: now (UTC), but always after every loaded_at
+    already in the ledger (at least one microsecond), so that it is a strictly increasing
+    watermark even when the clock steps back or two files start within one microsecond.
+    Called inside the file's transaction: DuckDB has one writer, so no other load can
+    commit a later value in between."""
+    row = con.execute(
+        "select greatest(?::timestamp, max(loaded_at) + interval 1 microsecond) "
+        "from raw.loaded_files",
+        [_utc_now()],
+    ).fetchone()
+    assert row is not None and row[0] is not None
+    value: datetime = row[0]
+    return value
 
 
 class _Hasher:
@@ -285,10 +308,13 @@ def _ingest_file(con: duckdb.DuckDBPyConnection, path: Path) -> FileResult:
         loader = _FileLoad(con, path, size, hasher, fmt, timings, prefetcher)
         con.execute("begin transaction")
         try:
+            _killpoints.reached("begin")
             counts = loader.run()
+            _killpoints.reached("before-commit")
             tick = time.perf_counter()
             con.execute("commit")
             timings.add("commit", time.perf_counter() - tick)
+            _killpoints.reached("after-commit")
         except BaseException as exc:
             with contextlib.suppress(duckdb.Error):
                 con.execute("rollback")
@@ -342,7 +368,7 @@ class _FileLoad:
         self.sha = ""  # known once the hasher is done (needed only to write the rows)
         self.fmt = fmt
         self.timings = timings
-        self.loaded_at = _utc_now()
+        self.loaded_at = datetime.min  # set inside the transaction (run)
         self.fast_sql = _sql.validation_sql(_CHUNK_VIEW, mode="fast")
         self.checked_sql = _sql.validation_sql(_CHECKED_VIEW, mode="checked", has_raw_text=True)
 
@@ -354,6 +380,7 @@ class _FileLoad:
         return result
 
     def run(self) -> tuple[int, int, int, int]:
+        self.loaded_at = _next_loaded_at(self.con)
         self.con.execute(_sql.ROWS_DDL)
         if self.fmt == "parquet":
             self._load_parquet()
@@ -379,6 +406,7 @@ class _FileLoad:
                     self._timed("validate", insert_fast)
                 finally:
                     self.con.unregister(_CHUNK_VIEW)
+                _killpoints.reached("chunk-validated")
                 self._slow_path(chunk)
             finally:
                 chunk.release()
@@ -469,6 +497,7 @@ class _FileLoad:
         self.timings.add("read+render", time.perf_counter() - tick)
         sql = _sql.validation_sql(PARQUET_TABLE, mode="fast", has_props_bad=True)
         self._timed("validate", f"insert into {_sql.ROWS_TABLE} {sql}")
+        _killpoints.reached("chunk-validated")
         slow = self.con.execute(
             f"select p.line_number, p.line, p.props_bad, p.props_text "
             f"from {_sql.ROWS_TABLE} r join {PARQUET_TABLE} p using (line_number) "
@@ -495,7 +524,11 @@ class _FileLoad:
         rows, dups = _sql.ROWS_TABLE, _sql.DUPS_TABLE
         ok, reject = _sql.STATUS_OK, _sql.STATUS_REJECT
         # A later line with the key of an earlier one, or a key already in raw.events.
-        # Keys seen twice in one file are rare: aggregate first, join only on those.
+        # The cost must not grow with raw.events: its keys are only probed, never hashed.
+        # The file's distinct keys form the hash table (`keys`); raw.events contributes a
+        # scan of its two key columns, which DuckDB's join filters (the keys' min/max)
+        # can skip row group by row group. Then only the few keys that are repeated in the
+        # file or already loaded (`hit`) are joined back to the file's lines.
         self._timed(
             "duplicates",
             f"""
@@ -503,21 +536,27 @@ class _FileLoad:
             with ok as materialized (
                 select line_number, workspace_id, event_id from {rows} where status = {ok}
             ),
-            repeated as (
-                select workspace_id, event_id, min(line_number) as first_line
-                from ok group by workspace_id, event_id having count(*) > 1
+            keys as materialized (
+                select workspace_id, event_id, min(line_number) as first_line,
+                    count(*) as lines
+                from ok group by workspace_id, event_id
+            ),
+            loaded as materialized (
+                select workspace_id, event_id
+                from keys semi join raw.events using (workspace_id, event_id)
+            ),
+            hit as (
+                select k.workspace_id, k.event_id, k.first_line,
+                    l.event_id is not null as loaded
+                from keys k left join loaded l using (workspace_id, event_id)
+                where k.lines > 1 or l.event_id is not null
             )
-            select line_number, workspace_id, event_id from ok
-            where exists (
-                select 1 from repeated r
-                where r.workspace_id = ok.workspace_id and r.event_id = ok.event_id
-                    and r.first_line <> ok.line_number
-            ) or exists (
-                select 1 from raw.events e
-                where e.workspace_id = ok.workspace_id and e.event_id = ok.event_id
-            )
+            select ok.line_number, ok.workspace_id, ok.event_id
+            from ok join hit h using (workspace_id, event_id)
+            where h.loaded or ok.line_number <> h.first_line
             """,
         )
+        _killpoints.reached("before-events")
         common = [self.sha, self.loaded_at]
         self._timed(
             "insert events",
@@ -531,6 +570,7 @@ class _FileLoad:
             """,
             common,
         )
+        _killpoints.reached("after-events")
         self._timed(
             "insert rejects",
             f"""
@@ -540,7 +580,9 @@ class _FileLoad:
             """,
             [self.sha, str(self.path), self.loaded_at],
         )
+        _killpoints.reached("after-rejects")
         self._insert_duplicates()
+        _killpoints.reached("before-ledger")
         counts = self.con.execute(
             f"""
             select count(*) filter (where status = {ok}),

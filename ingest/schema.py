@@ -18,7 +18,8 @@ create table if not exists raw.loaded_files (
     lines_accepted  bigint  not null,
     lines_rejected  bigint  not null,
     lines_duplicate bigint  not null,     -- read = accepted + rejected + duplicate
-    loaded_at       timestamp not null
+    loaded_at       timestamp not null    -- the incremental watermark: one value per file,
+                                          -- strictly greater than every earlier file's
 );
 
 -- accepted events, first loaded wins per (workspace_id, event_id)

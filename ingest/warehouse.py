@@ -1,12 +1,14 @@
 """The warehouse connection helper: one place that opens the DuckDB file.
 
-`connect()` creates the folder, pins the session time zone to UTC and, when another
-process holds DuckDB's file lock, retries with exponential backoff before giving up
-with a `WarehouseLockedError` that says who holds the lock and what to do.
+`connect()` creates the folder, pins the session time zone to UTC, applies the memory
+limit and spill folder dbt uses too ($DUCKDB_MEMORY_LIMIT, $DUCKDB_TEMP_DIRECTORY) and,
+when another process holds DuckDB's file lock, retries with exponential backoff before
+giving up with a `WarehouseLockedError` that says who holds the lock and what to do.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import time
@@ -19,6 +21,10 @@ import duckdb
 DEFAULT_DB_PATH = Path("warehouse") / "goals.duckdb"
 DEFAULT_LOCK_TIMEOUT_S = 30.0
 LOCK_TIMEOUT_ENV = "GOALS_LOCK_TIMEOUT_S"
+MEMORY_LIMIT_ENV = "DUCKDB_MEMORY_LIMIT"
+DEFAULT_MEMORY_LIMIT = "6GB"
+TEMP_DIRECTORY_ENV = "DUCKDB_TEMP_DIRECTORY"
+TEMP_DIRECTORY_SUFFIX = ".tmp"  # <warehouse file>.tmp, DuckDB's own naming
 
 _FIRST_DELAY_S = 0.05
 _MAX_DELAY_S = 2.0
@@ -82,6 +88,50 @@ def default_db_path() -> Path:
     return Path(env) if env else DEFAULT_DB_PATH
 
 
+def memory_limit() -> str:
+    """DuckDB's memory limit: $DUCKDB_MEMORY_LIMIT (e.g. '8GB', '75%'), default 6GB."""
+    return os.environ.get(MEMORY_LIMIT_ENV, "").strip() or DEFAULT_MEMORY_LIMIT
+
+
+def temp_directory(db_path: str | Path) -> Path | None:
+    """Where DuckDB spills beyond the memory limit: $DUCKDB_TEMP_DIRECTORY, else
+    `<warehouse file>.tmp`, as in profiles.yml (None for an in-memory database: DuckDB's
+    default)."""
+    env = os.environ.get(TEMP_DIRECTORY_ENV, "").strip()
+    if env:
+        return Path(env)
+    if str(db_path) == ":memory:":
+        return None
+    return Path(str(db_path) + TEMP_DIRECTORY_SUFFIX)
+
+
+def _sql_string(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _configure(con: duckdb.DuckDBPyConnection, db_path: Path) -> None:
+    """UTC session, memory limit and spill folder (the settings dbt's profile uses)."""
+    con.execute("SET TimeZone = 'UTC'")
+    limit = memory_limit()
+    try:
+        con.execute(f"SET memory_limit = {_sql_string(limit)}")
+    except duckdb.Error as exc:
+        raise ValueError(
+            f"{MEMORY_LIMIT_ENV}={limit!r} is not a memory limit DuckDB understands "
+            f"(e.g. 8GB, 512MB, 75%): {exc}"
+        ) from exc
+    spill = temp_directory(db_path)
+    if spill is None:
+        return
+    row = con.execute("select current_setting('temp_directory')").fetchone()
+    if row is not None and row[0] == str(spill):
+        return  # another connection of this process to the same database set it
+    # DuckDB keeps the folder once something spilled to it (another connection of this
+    # process to the same database): that one stays.
+    with contextlib.suppress(duckdb.NotImplementedException):
+        con.execute(f"SET temp_directory = {_sql_string(str(spill))}")
+
+
 def lock_timeout_s() -> float:
     """Seconds to keep retrying a locked warehouse: $GOALS_LOCK_TIMEOUT_S, default 30."""
     raw = os.environ.get(LOCK_TIMEOUT_ENV, "").strip()
@@ -101,7 +151,9 @@ def connect(
     lock_timeout: float | None = None,
     sleep: Callable[[float], None] = time.sleep,
 ) -> duckdb.DuckDBPyConnection:
-    """Open the warehouse (creating its folder), with the session time zone set to UTC.
+    """Open the warehouse (creating its folder), with the session time zone set to UTC,
+    DuckDB's memory limit from `memory_limit()` and its spill folder from
+    `temp_directory()`, so that a large load spills to disk instead of failing.
 
     A lock held by another process is retried with exponential backoff for
     `lock_timeout` seconds (default: $GOALS_LOCK_TIMEOUT_S or 30), then
@@ -129,7 +181,7 @@ def connect(
             sleep(min(delay, remaining))
             delay = min(delay * 2, _MAX_DELAY_S)
     try:
-        con.execute("SET TimeZone = 'UTC'")
+        _configure(con, path)
     except Exception:
         con.close()
         raise

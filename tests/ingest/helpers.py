@@ -60,11 +60,17 @@ def check_invariants(con: duckdb.DuckDBPyConnection) -> None:
         ):
             row = con.execute(f"select count(*) from {table} where file_sha256 = ?", [sha])
             assert row.fetchone() == (expected,), table
-    orphans = con.execute(
-        "select count(*) from raw.events where file_sha256 not in "
-        "(select file_sha256 from raw.loaded_files)"
+    for table in ("raw.events", "raw.event_rejects", "raw.event_duplicates"):
+        # no row of a file the ledger does not hold, every row with its file's loaded_at
+        orphans = con.execute(
+            f"select count(*) from {table} t where not exists (select 1 from raw.loaded_files f "
+            "where f.file_sha256 = t.file_sha256 and f.loaded_at = t.loaded_at)"
+        ).fetchone()
+        assert orphans == (0,), table
+    distinct = con.execute(
+        "select count(*) = count(distinct loaded_at) from raw.loaded_files"
     ).fetchone()
-    assert orphans == (0,)
+    assert distinct == (True,), "two files share a loaded_at"
     repeated = con.execute(
         "select count(*) from (select workspace_id, event_id from raw.events "
         "group by all having count(*) > 1)"

@@ -158,3 +158,80 @@ def test_lock_released_during_retry_connects(
     with connect(path, lock_timeout=60, sleep=release_then_continue) as con:
         assert con.execute("select 42").fetchone() == (42,)
     assert len(waits) == 1
+
+
+def _shown(limit: str) -> str:
+    """How DuckDB shows a memory limit once set (8GB -> '7.4 GiB')."""
+    with duckdb.connect() as plain:
+        plain.execute(f"SET memory_limit = '{limit}'")
+        row = plain.execute("select current_setting('memory_limit')").fetchone()
+    assert row is not None
+    return str(row[0])
+
+
+def _settings(con: duckdb.DuckDBPyConnection) -> tuple[str, str]:
+    row = con.execute(
+        "select current_setting('memory_limit'), current_setting('temp_directory')"
+    ).fetchone()
+    assert row is not None
+    return str(row[0]), str(row[1])
+
+
+def test_memory_limit_and_spill_folder_defaults(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Like dbt's profile: 6GB and a spill folder `<warehouse file>.tmp`."""
+    monkeypatch.delenv("DUCKDB_MEMORY_LIMIT", raising=False)
+    monkeypatch.delenv("DUCKDB_TEMP_DIRECTORY", raising=False)
+    db = tmp_path / "wh" / "goals.duckdb"
+    with connect(db) as con:
+        assert _settings(con) == (_shown("6GB"), str(tmp_path / "wh" / "goals.duckdb.tmp"))
+    with connect(db, read_only=True) as con:
+        assert _settings(con) == (_shown("6GB"), str(tmp_path / "wh" / "goals.duckdb.tmp"))
+
+
+def test_memory_limit_and_spill_folder_from_the_environment(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    spill = tmp_path / "spill here"
+    monkeypatch.setenv("DUCKDB_MEMORY_LIMIT", "300MB")
+    monkeypatch.setenv("DUCKDB_TEMP_DIRECTORY", str(spill))
+    with connect(tmp_path / "goals.duckdb") as con:
+        assert _settings(con) == (_shown("300MB"), str(spill))
+        # a sort far beyond the limit spills there instead of failing
+        row = con.execute(
+            "select count(*), max(s) from (select i, md5(i::varchar) || repeat('x', 100) as s "
+            "from range(3000000) t(i) order by s)"
+        ).fetchone()
+        assert row is not None and row[0] == 3_000_000
+        assert spill.is_dir()  # DuckDB creates the folder when it first spills
+
+
+def test_memory_limit_that_is_not_one(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DUCKDB_MEMORY_LIMIT", "plenty")
+    with pytest.raises(ValueError, match="DUCKDB_MEMORY_LIMIT='plenty'"):
+        connect(tmp_path / "goals.duckdb")
+
+
+def test_in_memory_keeps_duckdbs_spill_default(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("DUCKDB_TEMP_DIRECTORY", raising=False)
+    monkeypatch.delenv("DUCKDB_MEMORY_LIMIT", raising=False)
+    with connect(":memory:") as con, duckdb.connect() as plain:
+        assert _settings(con)[1] == _settings(plain)[1]
+
+
+def test_second_connection_after_a_spill(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """DuckDB cannot move a spill folder in use; a second connection of the same process
+    to the same warehouse keeps it instead of failing."""
+    monkeypatch.setenv("DUCKDB_MEMORY_LIMIT", "300MB")
+    monkeypatch.delenv("DUCKDB_TEMP_DIRECTORY", raising=False)
+    db = tmp_path / "goals.duckdb"
+    with connect(db) as first:
+        first.execute(
+            "create temp table big as select i, md5(i::varchar) || repeat('x', 100) as s "
+            "from range(3000000) t(i) order by s"
+        )
+        assert (tmp_path / "goals.duckdb.tmp").is_dir()
+        monkeypatch.setenv("DUCKDB_TEMP_DIRECTORY", str(tmp_path / "elsewhere"))
+        with connect(db) as second:
+            assert _settings(second)[1] == str(tmp_path / "goals.duckdb.tmp")
