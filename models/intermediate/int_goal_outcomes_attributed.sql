@@ -44,15 +44,17 @@
     events before), everything is recomputed. -#}
 {%- set recompute_all = incremental and (state is none or watermark is none) -%}
 {%- set changed_goal_list = changed_goals | join(', ') -%}
+{#- The large inputs read more than once are not materialized: each read is a scan of
+    its own, filtered (loaded_at, conversation, customer) at the source. -#}
 with
 
-events as (
+events as {{ goals_analytics.not_materialized() }} (
 
     select * from {{ ref('stg_telemetry__events') }}
 
 ),
 
-valued as (
+valued as {{ goals_analytics.not_materialized() }} (
 
     select * from {{ ref('int_goal_events_valued') }}
 
@@ -70,7 +72,7 @@ chat_activity as (
 
 ),
 
-conversations as (
+conversations as {{ goals_analytics.not_materialized() }} (
 
     select * from {{ ref('int_conversations_summarized') }}
 
@@ -84,7 +86,7 @@ goal_fingerprints as (
 
 {% if incremental %}
 
-stored as (
+stored as {{ goals_analytics.not_materialized() }} (
 
     select * from {{ this }}
 
@@ -105,7 +107,7 @@ new_matches as (
 
 ),
 
-stored_as_valued as (
+stored_as_valued as {{ goals_analytics.not_materialized() }} (
 
     select
         {%- for column in valued_columns %}
