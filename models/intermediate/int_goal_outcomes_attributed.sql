@@ -204,14 +204,20 @@ reattributed as (
                 and candidates.event_id = stored_as_valued.event_id
         )
         and (
+            -- one equality per exists: an `in (a, b)` here makes a join on the
+            -- workspace alone
             exists (
                 select 1
                 from touched_conversations
                 where touched_conversations.workspace_id = stored_as_valued.workspace_id
-                    and touched_conversations.conversation_id in (
-                        stored_as_valued.conversation_id,
-                        stored_as_valued.last_chat_conversation_id
-                    )
+                    and touched_conversations.conversation_id = stored_as_valued.conversation_id
+            )
+            or exists (
+                select 1
+                from touched_conversations
+                where touched_conversations.workspace_id = stored_as_valued.workspace_id
+                    and touched_conversations.conversation_id
+                        = stored_as_valued.last_chat_conversation_id
             )
             or (
                 stored_as_valued.conversation_id is null
