@@ -83,6 +83,8 @@ def apply_change(change: str, config: dict[str, list[dict[str, Any]]]) -> None:
     elif change == "drop_goal":
         goals[:] = [g for g in goals if g["code"] != "chat_reply"]
     elif change == "new_goal":
+        if any(g["code"] == "signup" for g in goals):
+            return  # drawn again for a later batch: already there
         goals.append(
             {"workspace_id": "w2", "code": "signup", "name": "Sign-up", "kind": "custom",
              "is_primary": "false", "trigger_event": "signup", "value_mode": "none"}
