@@ -141,7 +141,7 @@ def build_serving_asset(
         except PublishError as exc:
             raise Failure(description=str(exc), allow_retries=False) from exc
         for note in result.notes:
-            context.log.warning(note)
+            context.log.info(note)
         return MaterializeResult(asset_key=SERVING_ASSET_KEY, metadata=serving_metadata(result))
 
     return serving_copy
