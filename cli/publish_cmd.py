@@ -72,7 +72,7 @@ def publish(
     from cli._common import display_path, err, fail, out, resolve_db_path
     from cli.dbt_runner import PROJECT_DIR
     from ingest.warehouse import WarehouseLockedError
-    from serving.descriptions import load_mart_descriptions
+    from serving.descriptions import load_manifest, mart_descriptions, withheld_marts
     from serving.publishing import STORAGE_VERSION, MartCopy, PublishError
     from serving.publishing import publish as publish_marts
 
@@ -80,7 +80,8 @@ def publish(
     # The project's servable marts and their descriptions, from the newest dbt manifest.
     # Without one nothing is published: the manifest says which marts may leave the
     # warehouse (event_catalog may not: it holds raw property values).
-    descriptions = load_mart_descriptions(PROJECT_DIR)
+    manifest = load_manifest(PROJECT_DIR)
+    descriptions = mart_descriptions(manifest)
     if not descriptions:
         fail(
             "No dbt manifest found (target/manifest.json): run `goals build` first; it records "
@@ -110,7 +111,8 @@ def publish(
                 db_path,
                 serving_path,
                 parquet_dir,
-                marts=sorted(descriptions) or None,
+                marts=sorted(descriptions),
+                withheld=withheld_marts(manifest),
                 descriptions=descriptions,
                 on_marts=on_marts,
                 on_mart=on_mart,

@@ -41,7 +41,7 @@ from orchestration.helpers import (
     lock_failure_message,
 )
 from orchestration.resources import WarehouseResource
-from serving.descriptions import mart_descriptions
+from serving.descriptions import mart_descriptions, withheld_marts
 from serving.paths import ServingTargets, resolve_targets
 from serving.publishing import PublishBusyError, PublishError, PublishResult, publish
 
@@ -104,6 +104,7 @@ def build_serving_asset(
     warehouse, which a writer elsewhere would lock) with the lock retry policy. It publishes
     exactly the tables dbt builds into schema `marts`, with their descriptions."""
     descriptions = mart_descriptions(manifest)
+    withheld = withheld_marts(manifest)
 
     @asset(
         key=SERVING_ASSET_KEY,
@@ -127,6 +128,7 @@ def build_serving_asset(
                 targets.database,
                 targets.parquet_dir,
                 marts=sorted(descriptions),
+                withheld=withheld,
                 descriptions=descriptions,
                 on_mart=lambda copy: context.log.info(
                     f"copied marts.{copy.name}: {copy.rows} rows"
@@ -141,7 +143,7 @@ def build_serving_asset(
         except PublishError as exc:
             raise Failure(description=str(exc), allow_retries=False) from exc
         for note in result.notes:
-            context.log.info(note)
+            context.log.warning(note)
         return MaterializeResult(asset_key=SERVING_ASSET_KEY, metadata=serving_metadata(result))
 
     return serving_copy

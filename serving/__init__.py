@@ -9,7 +9,13 @@ export (docs/serving.md).
 
 from __future__ import annotations
 
-from serving.descriptions import MartDescription, load_mart_descriptions, mart_descriptions
+from serving.descriptions import (
+    MartDescription,
+    load_manifest,
+    load_mart_descriptions,
+    mart_descriptions,
+    withheld_marts,
+)
 from serving.paths import (
     PARQUET_DIR_ENV,
     SERVING_PATH_ENV,
@@ -39,8 +45,10 @@ __all__ = [
     "PublishResult",
     "ServingTargets",
     "WarehouseMissingError",
+    "load_manifest",
     "load_mart_descriptions",
     "mart_descriptions",
     "publish",
     "resolve_targets",
+    "withheld_marts",
 ]

@@ -10,7 +10,7 @@ has no comments beyond those already in the warehouse.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -36,17 +36,10 @@ def mart_descriptions(
     manifest: Mapping[str, Any], schema: str = MARTS_SCHEMA
 ) -> dict[str, MartDescription]:
     """Table name -> descriptions, for every dbt model built into `schema` that may be
-    served: a mart whose config sets `meta: {serving: false}` (event_catalog, which holds
-    example property values from raw events - SPEC 5) is left out."""
+    served (see withheld_marts)."""
     found: dict[str, MartDescription] = {}
-    for props in (manifest.get("nodes") or {}).values():
-        if props.get("resource_type") != "model" or props.get("schema") != schema:
-            continue
-        meta = (props.get("config") or {}).get("meta") or props.get("meta") or {}
-        if meta.get("serving") is False:
-            continue
-        table = str(props.get("alias") or props.get("name") or "")
-        if not table:
+    for table, props in _marts(manifest, schema):
+        if _withheld(props):
             continue
         columns = {
             str(column.get("name") or name): str(column.get("description") or "").strip()
@@ -59,6 +52,27 @@ def mart_descriptions(
     return found
 
 
+def withheld_marts(manifest: Mapping[str, Any], schema: str = MARTS_SCHEMA) -> frozenset[str]:
+    """Marts whose config sets `meta: {serving: false}`: kept out of the serving copy on
+    purpose (event_catalog, whose examples are raw property values - SPEC 5)."""
+    return frozenset(table for table, props in _marts(manifest, schema) if _withheld(props))
+
+
+def _marts(manifest: Mapping[str, Any], schema: str) -> Iterator[tuple[str, Mapping[str, Any]]]:
+    """(table name, node) of every dbt model built into `schema`."""
+    for props in (manifest.get("nodes") or {}).values():
+        if props.get("resource_type") != "model" or props.get("schema") != schema:
+            continue
+        table = str(props.get("alias") or props.get("name") or "")
+        if table:
+            yield table, props
+
+
+def _withheld(props: Mapping[str, Any]) -> bool:
+    meta = (props.get("config") or {}).get("meta") or props.get("meta") or {}
+    return meta.get("serving") is False
+
+
 def find_manifest(project_dir: Path) -> Path | None:
     """The most recently written manifest of the project, if any."""
     existing = [project_dir / rel for rel in MANIFEST_CANDIDATES if (project_dir / rel).is_file()]
@@ -67,9 +81,8 @@ def find_manifest(project_dir: Path) -> Path | None:
     return max(existing, key=lambda path: path.stat().st_mtime_ns)
 
 
-def load_mart_descriptions(project_dir: Path) -> dict[str, MartDescription]:
-    """The marts' descriptions from the project's newest manifest; empty when there is none
-    or it cannot be read (comments are a convenience, never a reason to fail a publish)."""
+def load_manifest(project_dir: Path) -> Mapping[str, Any]:
+    """The project's newest manifest; empty when there is none or it cannot be read."""
     path = find_manifest(project_dir)
     if path is None:
         return {}
@@ -77,6 +90,10 @@ def load_mart_descriptions(project_dir: Path) -> dict[str, MartDescription]:
         manifest = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return {}
-    if not isinstance(manifest, Mapping):
-        return {}
-    return mart_descriptions(manifest)
+    return manifest if isinstance(manifest, Mapping) else {}
+
+
+def load_mart_descriptions(project_dir: Path) -> dict[str, MartDescription]:
+    """The marts' descriptions from the project's newest manifest; empty when there is none
+    or it cannot be read (comments are a convenience, never a reason to fail a publish)."""
+    return mart_descriptions(load_manifest(project_dir))

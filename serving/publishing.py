@@ -36,7 +36,12 @@ from pathlib import Path
 import duckdb
 from filelock import FileLock, Timeout
 
-from ingest.warehouse import WarehouseLockedError, lock_timeout_s, parse_lock_conflict
+from ingest.warehouse import (
+    WarehouseLockedError,
+    lock_timeout_s,
+    memory_limit,
+    parse_lock_conflict,
+)
 from serving.descriptions import MARTS_SCHEMA, MartDescription
 from serving.paths import VERSIONS_DIR, ServingTargets, resolve_targets
 
@@ -113,6 +118,7 @@ def publish(
     parquet_dir: str | Path | None = None,
     *,
     marts: Collection[str] | None = None,
+    withheld: Collection[str] = (),
     descriptions: Mapping[str, MartDescription] | None = None,
     lock_timeout: float | None = None,
     on_marts: Callable[[Sequence[str]], None] | None = None,
@@ -125,6 +131,8 @@ def publish(
     into schema `marts` (from the manifest); when given, exactly those are published (one
     missing fails the publish; other tables of the schema, such as an incremental model's
     state table, are left out with a note); when None, every table of the schema is.
+    `withheld`: marts the project keeps out of the copy on purpose (`meta: {serving:
+    false}`), left out without a note.
     `descriptions` (table name -> dbt descriptions) become comments. `lock_timeout` is how
     long a writer holding the warehouse is waited for (default $GOALS_LOCK_TIMEOUT_S or
     30 s) before `WarehouseLockedError`. `on_marts` is called with the marts found,
@@ -145,7 +153,15 @@ def publish(
         database_published = False
         try:
             copies = _build(
-                source, work, marts, descriptions or {}, lock_timeout, notes, on_marts, on_mart
+                source,
+                work,
+                marts,
+                withheld,
+                descriptions or {},
+                lock_timeout,
+                notes,
+                on_marts,
+                on_mart,
             )
             database_bytes = work.database.stat().st_size
             _seal(work)
@@ -327,6 +343,7 @@ def _build(
     source: Path,
     work: _Work,
     wanted: Collection[str] | None,
+    withheld: Collection[str],
     descriptions: Mapping[str, MartDescription],
     lock_timeout: float | None,
     notes: list[str],
@@ -334,10 +351,8 @@ def _build(
     on_mart: Callable[[MartCopy], None] | None,
 ) -> list[MartCopy]:
     """The new serving file (at work.database) and Parquet files (in work.staging)."""
-    config: dict[str, str] = {"temp_directory": str(work.spill)}
-    memory_limit = os.environ.get("DUCKDB_MEMORY_LIMIT", "").strip()
-    if memory_limit:
-        config["memory_limit"] = memory_limit
+    # the memory limit ingest and dbt use; the spill folder is the publish's own
+    config = {"temp_directory": str(work.spill), "memory_limit": memory_limit()}
     con = duckdb.connect(":memory:", config=config)
     try:
         con.execute("SET TimeZone = 'UTC'")
@@ -348,7 +363,7 @@ def _build(
                 f"The warehouse {source} has no marts (schema `{MARTS_SCHEMA}` is missing or "
                 "empty): run `goals build` first."
             )
-        names = _select_marts(source, names, views, wanted, notes)
+        names = _select_marts(source, names, views, wanted, withheld, notes)
         if not names:
             raise NoMartsError(
                 f"None of the tables of schema `{MARTS_SCHEMA}` in {source} is a mart of the "
@@ -425,6 +440,7 @@ def _select_marts(
     tables: list[str],
     views: list[str],
     wanted: Collection[str] | None,
+    withheld: Collection[str],
     notes: list[str],
 ) -> list[str]:
     """The tables to publish: all of them, or exactly the dbt marts when they are known."""
@@ -441,9 +457,9 @@ def _select_marts(
             "tables): run `goals build` first."
         )
     notes += [
-        f"marts.{name} is not a servable mart of the dbt project and was not published"
+        f"marts.{name} is not a mart of the dbt project and was not published"
         for name in [*tables, *views]
-        if name not in wanted
+        if name not in wanted and name not in withheld
     ]
     return [name for name in tables if name in wanted]
 

@@ -16,6 +16,14 @@ import pytest
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 DBT = Path(sys.executable).with_name("dbt")
 PROJECT_PARTS = ("dbt_project.yml", "profiles.yml", "models", "macros", "seeds", "tests/dbt")
+#: The project's marts (SPEC 4).
+MARTS = (
+    "fct_goal_outcomes",
+    "dim_goals",
+    "dim_conversations",
+    "agg_goal_outcomes_daily",
+    "event_catalog",
+)
 
 
 @dataclass(frozen=True)

@@ -14,23 +14,10 @@ from typing import Any
 
 import duckdb
 
-from tests.dbt.conftest import copy_project
+from demo.edge_cases import GOAL_COLUMNS
+from tests.dbt.conftest import MARTS, copy_project
 
-MARTS = (
-    "fct_goal_outcomes",
-    "dim_goals",
-    "dim_conversations",
-    "agg_goal_outcomes_daily",
-    "event_catalog",
-)
 REFERENCE_TIME = "2026-03-20T00:00:00Z"
-
-GOAL_FIELDS = (
-    "workspace_id", "code", "name", "description", "kind", "is_primary", "trigger_event",
-    "match_conditions", "value_mode", "fixed_value", "value_property", "currency",
-    "currency_property", "base_value_property", "base_currency_property",
-    "attribution_window_hours", "dedupe_property",
-)  # fmt: skip
 
 
 def write_csv(path: Path, header: Sequence[str], rows: Sequence[Mapping[str, Any]]) -> None:
@@ -70,7 +57,7 @@ class Project:
         workspaces: Sequence[Mapping[str, Any]],
     ) -> None:
         seeds = self.dir / "seeds"
-        write_csv(seeds / "goals.csv", GOAL_FIELDS, goals)
+        write_csv(seeds / "goals.csv", GOAL_COLUMNS, goals)
         write_csv(
             seeds / "goal_status_changes.csv",
             ("workspace_id", "goal_code", "status", "changed_at"),

@@ -18,14 +18,6 @@ import yaml
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 
-MARTS = (
-    "fct_goal_outcomes",
-    "dim_goals",
-    "dim_conversations",
-    "agg_goal_outcomes_daily",
-    "event_catalog",
-)
-
 # A customer chats (add_to_cart, in chat), then buys through the server two days later:
 # two outcomes in ws_nordwind (seeds/goals.csv). Plus one rejected and one duplicate line.
 VALID_EVENTS: list[dict[str, Any]] = [

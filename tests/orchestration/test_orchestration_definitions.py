@@ -30,7 +30,8 @@ from orchestration.jobs import MAIN_JOB_NAME
 from orchestration.project import dbt_project
 from orchestration.schedules import DAILY_SCHEDULE_NAME
 from orchestration.sensors import LANDING_SENSOR_NAME
-from tests.orchestration.conftest import MARTS, PROJECT_DIR
+from tests.dbt.conftest import MARTS
+from tests.orchestration.conftest import PROJECT_DIR
 
 
 def _assets_def(name: str) -> AssetsDefinition:

@@ -34,8 +34,8 @@ from orchestration.jobs import MAIN_JOB_NAME
 from orchestration.project import dbt_project
 from orchestration.resources import LandingFolder, WarehouseResource
 from orchestration.run import execute_main_job, failure_messages, run_main_job
+from tests.dbt.conftest import MARTS
 from tests.orchestration.conftest import (
-    MARTS,
     PROJECT_DIR,
     LockHolder,
     copy_dbt_project,

@@ -43,8 +43,8 @@ from orchestration.serving_assets import (
     build_serving_asset,
     mart_asset_keys,
 )
+from tests.dbt.conftest import MARTS
 from tests.orchestration.conftest import (
-    MARTS,
     VALID_EVENTS,
     LockHolder,
     copy_dbt_project,

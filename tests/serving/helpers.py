@@ -16,16 +16,11 @@ import duckdb
 import pytest
 
 from serving.descriptions import MartDescription
+from tests.dbt.conftest import MARTS as PROJECT_MARTS
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 
-MARTS = (
-    "agg_goal_outcomes_daily",
-    "dim_conversations",
-    "dim_goals",
-    "event_catalog",
-    "fct_goal_outcomes",
-)
+MARTS = tuple(sorted(PROJECT_MARTS))
 
 #: Present in every non-mart table of the test warehouse, never in a mart.
 RAW_MARKER = "RAW-TELEMETRY-ONLY"
@@ -171,8 +166,19 @@ def counts(path: Path) -> dict[str, int]:
     return {mart: len(rows) for mart, rows in mart_rows(path).items()}
 
 
-#: Marts of the real project kept out of the serving copy (`meta: {serving: false}`).
-NOT_SERVED = frozenset({"event_catalog"})
+def _not_served() -> frozenset[str]:
+    """Marts of the real project kept out of the serving copy (`meta: {serving: false}` in
+    models/marts/_marts__models.yml)."""
+    import yaml
+
+    path = Path(__file__).resolve().parents[2] / "models" / "marts" / "_marts__models.yml"
+    models = yaml.safe_load(path.read_text(encoding="utf-8"))["models"]
+    return frozenset(
+        m["name"] for m in models if (m.get("config") or {}).get("meta", {}).get("serving") is False
+    )
+
+
+NOT_SERVED = _not_served()
 
 
 def served_counts(path: Path) -> dict[str, int]:

@@ -23,8 +23,20 @@ def _goals(*args: str) -> tuple[int, str]:
 def _no_project_manifest(monkeypatch: pytest.MonkeyPatch) -> None:
     """The marts and descriptions of this test's warehouse, as a manifest would give them,
     not whatever target/ holds."""
-    marts = {mart: DESCRIPTIONS.get(mart, MartDescription()) for mart in MARTS}
-    monkeypatch.setattr(serving.descriptions, "load_mart_descriptions", lambda _: marts)
+    nodes = {}
+    for mart in MARTS:
+        described = DESCRIPTIONS.get(mart, MartDescription())
+        nodes[f"model.goals_analytics.{mart}"] = {
+            "resource_type": "model",
+            "name": mart,
+            "schema": "marts",
+            "description": described.description,
+            "columns": {
+                name: {"name": name, "description": text}
+                for name, text in described.columns.items()
+            },
+        }
+    monkeypatch.setattr(serving.descriptions, "load_manifest", lambda _: {"nodes": nodes})
 
 
 def test_publish_command(warehouse: Path, tmp_path: Path) -> None:
