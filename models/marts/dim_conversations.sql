@@ -1,9 +1,17 @@
-{#- One row per chat conversation. -#}
+{#- One row per chat conversation.
+
+    Incremental: only the conversations int_conversations_summarized queued as
+    changed since the last run; the pre-hook has deleted their old rows
+    (delete_pending_changes). Without a queue to apply, every conversation. -#}
+{%- set changes = goals_analytics.pending_changes(ref('int_conversations_summarized')) %}
 with
 
 conversations as (
 
-    select * from {{ ref('int_conversations_summarized') }}
+    select * from {{ ref('int_conversations_summarized') }} as summarized
+    {%- if changes is not none %}
+    where {{ goals_analytics.is_pending_change(changes, 'summarized') }}
+    {%- endif %}
 
 ),
 

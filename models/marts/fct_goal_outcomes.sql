@@ -1,9 +1,17 @@
-{#- One row per goal outcome (SPEC 4). -#}
+{#- One row per goal outcome (SPEC 4).
+
+    Incremental: only the outcomes whose keys int_goal_outcomes_attributed queued as
+    replaced or removed since the last run; the pre-hook has deleted their old rows
+    (delete_pending_changes). Without a queue to apply, every outcome. -#}
+{%- set changes = goals_analytics.pending_changes(ref('int_goal_outcomes_attributed')) %}
 with
 
 outcomes as (
 
-    select * from {{ ref('int_goal_outcomes_attributed') }}
+    select * from {{ ref('int_goal_outcomes_attributed') }} as attributed
+    {%- if changes is not none %}
+    where {{ goals_analytics.is_pending_change(changes, 'attributed') }}
+    {%- endif %}
 
 ),
 

@@ -1,0 +1,11 @@
+{#- Post-hook of a model consuming `producer`'s change queue: the model is now in step
+    with the producer, so the queue starts again empty (created if missing), inside
+    the model's transaction - a failed run leaves the queue for the next one. -#}
+{% macro clear_changes(producer) -%}
+    {%- set unique_key = config.get('unique_key') -%}
+    {%- set keys = [unique_key] if unique_key is string else unique_key -%}
+    create or replace table {{ goals_analytics.changes_relation(producer) }} as
+    select {{ keys | join(', ') }}
+    from {{ producer }}
+    where false
+{%- endmacro %}

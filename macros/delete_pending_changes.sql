@@ -1,0 +1,13 @@
+{#- Pre-hook of a model consuming `producer`'s change queue (incremental, strategy
+    `append`): deletes the rows whose key is queued - all rows when the queue cannot
+    be applied - inside the model's transaction; the model then inserts the current
+    version of those rows. -#}
+{% macro delete_pending_changes(producer) -%}
+    {%- if is_incremental() -%}
+        {%- set changes = goals_analytics.pending_changes(producer) -%}
+        delete from {{ this }}
+        {%- if changes is not none %}
+        where {{ goals_analytics.is_pending_change(changes, this) }}
+        {%- endif -%}
+    {%- endif -%}
+{%- endmacro %}
