@@ -144,7 +144,7 @@ def test_a_newly_loaded_duplicate_key_fails_the_scheduled_run(setup: Setup) -> N
         project.dbt("build", "--select", "stg_telemetry__events")
 
 
-def test_a_duplicate_key_in_the_checked_history_needs_a_full_refresh_to_show(
+def test_a_duplicate_key_in_the_checked_history_shows_in_dbt_test_and_full_refresh(
     setup: Setup,
 ) -> None:
     project = setup.project
@@ -152,6 +152,8 @@ def test_a_duplicate_key_in_the_checked_history_needs_a_full_refresh_to_show(
     _duplicate_an_event(project.db_path, newly_loaded=False)
     # a scheduled run checks the keys loaded since the last build only ...
     project.dbt("build", "--select", "stg_telemetry__events")
-    # ... a full refresh checks them all
+    # ... `dbt test` and a full refresh check them all
+    with pytest.raises(AssertionError, match="failed"):
+        project.dbt("test", "--select", "stg_telemetry__events")
     with pytest.raises(AssertionError, match="failed"):
         project.dbt("build", "--select", "stg_telemetry__events", "--full-refresh")

@@ -1,12 +1,14 @@
 {#- Fails for every combination of `columns` that occurs more than once.
 
-    With `loaded_at_column`, a scheduled run checks only the combinations of the rows
-    loaded after the events the outcomes have processed (events_processed_through),
-    each against every row: the history was checked by the builds that loaded it,
-    and regrouping all of it each run costs a second at 10M events. A full refresh,
-    or a warehouse without outcomes state, checks every row. -#}
+    With `loaded_at_column`, an incremental `dbt build` (a scheduled run) checks only
+    the combinations of the rows loaded after the events the outcomes have processed
+    (events_processed_through), each against every row: the history was checked by
+    the builds that loaded it, and regrouping all of it each run costs a second at
+    10M events. `dbt test`, a full refresh, or a warehouse without outcomes state
+    check every row. -#}
 {% test unique_combination(model, columns, loaded_at_column=none) %}
-{%- set watermark = goals_analytics.events_processed_through() if loaded_at_column else none %}
+{%- set scoped = loaded_at_column and flags.WHICH == 'build' %}
+{%- set watermark = goals_analytics.events_processed_through() if scoped else none %}
 
 {%- if watermark is none %}
 
