@@ -96,7 +96,7 @@ stored as {{ goals_analytics.not_materialized() }} (
 
 {% if incremental and not recompute_all %}
 
-new_matches as (
+new_matches as {{ goals_analytics.materialized() }} (
 
     select {{ valued_columns | join(', ') }}
     from valued
