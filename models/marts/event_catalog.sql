@@ -1,14 +1,38 @@
 {#- Per workspace and event name: how often it occurred in the 7, 30 and 90 days
     before the reference time, first and last seen, and every top-level property
     key observed with its JSON types and an example value - what an author needs
-    to write a goal. Counts scan three narrow columns of every event; the property
-    shapes come from int_event_shapes_summarized (incremental), so only the
-    distinct shapes are unnested. -#}
+    to write a goal.
+
+    The counts come from int_event_counts_daily (incremental, one row per UTC day):
+    a window (reference - N days, reference] adds up the days it covers whole, the
+    days strictly between its first day and the reference day, and counts exactly
+    only the events of the days its bounds cut (its first day and the reference
+    day), read from the events with a literal range per day so DuckDB skips the row
+    groups of other days. A day is whole or cut in a window, never both. The
+    property shapes come from int_event_shapes_summarized (incremental), so only
+    the distinct shapes are unnested. -#}
+{%- set reference_at = goals_analytics.reference_time() %}
+{%- set window_days = [7, 30, 90] %}
+{#- The first instant of each day a window bound cuts, written into cut_day_events'
+    filter as expressions DuckDB folds to constants (now() too): its scan then skips
+    the row groups whose occurred_at range misses all four days. -#}
+{%- set cut_day_starts = ["cast(cast(" ~ reference_at ~ " as date) as timestamp)"] %}
+{%- for days in window_days %}
+    {%- do cut_day_starts.append(
+        "cast(cast(" ~ reference_at ~ " - interval " ~ days ~ " day as date) as timestamp)"
+    ) %}
+{%- endfor %}
 with
 
 events as (
 
     select * from {{ ref('stg_telemetry__events') }}
+
+),
+
+daily_counts as (
+
+    select * from {{ ref('int_event_counts_daily') }}
 
 ),
 
@@ -20,34 +44,100 @@ shapes as (
 
 reference as (
 
-    select {{ goals_analytics.reference_time() }} as reference_at
+    select {{ reference_at }} as reference_at
+
+),
+
+windows as (
+
+    select
+        reference_at,
+        cast(reference_at as date) as reference_on,
+        {%- for days in window_days %}
+        reference_at - interval {{ days }} day as window_{{ days }}_start_at,
+        cast(reference_at - interval {{ days }} day as date) as window_{{ days }}_start_on{{ ',' if not loop.last else '' }}
+        {%- endfor %}
+
+    from reference
+
+),
+
+cut_day_events as (
+
+    select
+        workspace_id,
+        event_name,
+        occurred_at
+
+    from events
+    where
+    {%- for day_start in cut_day_starts %}
+        {{ 'or ' if not loop.first else '' }}(occurred_at >= {{ day_start }} and occurred_at < {{ day_start }} + interval 1 day)
+    {%- endfor %}
+
+),
+
+cut_day_counts as (
+
+    select
+        cut_day_events.workspace_id,
+        cut_day_events.event_name,
+        {%- for days in window_days %}
+        count(*) filter (
+            where cast(cut_day_events.occurred_at as date)
+                    in (windows.window_{{ days }}_start_on, windows.reference_on)
+                and cut_day_events.occurred_at > windows.window_{{ days }}_start_at
+                and cut_day_events.occurred_at <= windows.reference_at
+        ) as events_last_{{ days }}_days{{ ',' if not loop.last else '' }}
+        {%- endfor %}
+
+    from cut_day_events
+    cross join windows
+    group by cut_day_events.workspace_id, cut_day_events.event_name
+
+),
+
+whole_day_counts as (
+
+    select
+        daily_counts.workspace_id,
+        daily_counts.event_name,
+        {%- for days in window_days %}
+        sum(daily_counts.events) filter (
+            where daily_counts.occurred_on > windows.window_{{ days }}_start_on
+                and daily_counts.occurred_on < windows.reference_on
+        ) as events_last_{{ days }}_days,
+        {%- endfor %}
+        sum(daily_counts.events) as events_total,
+        min(daily_counts.first_occurred_at) as first_seen_at,
+        max(daily_counts.last_occurred_at) as last_seen_at
+
+    from daily_counts
+    cross join windows
+    group by daily_counts.workspace_id, daily_counts.event_name
 
 ),
 
 counts as (
 
     select
-        events.workspace_id,
-        events.event_name,
-        count(*) filter (
-            where events.occurred_at > reference.reference_at - interval 7 day
-                and events.occurred_at <= reference.reference_at
-        ) as events_last_7_days,
-        count(*) filter (
-            where events.occurred_at > reference.reference_at - interval 30 day
-                and events.occurred_at <= reference.reference_at
-        ) as events_last_30_days,
-        count(*) filter (
-            where events.occurred_at > reference.reference_at - interval 90 day
-                and events.occurred_at <= reference.reference_at
-        ) as events_last_90_days,
-        count(*) as events_total,
-        min(events.occurred_at) as first_seen_at,
-        max(events.occurred_at) as last_seen_at
+        whole_day_counts.workspace_id,
+        whole_day_counts.event_name,
+        {%- for days in window_days %}
+        cast(
+            coalesce(whole_day_counts.events_last_{{ days }}_days, 0)
+            + coalesce(cut_day_counts.events_last_{{ days }}_days, 0)
+            as bigint
+        ) as events_last_{{ days }}_days,
+        {%- endfor %}
+        cast(whole_day_counts.events_total as bigint) as events_total,
+        whole_day_counts.first_seen_at,
+        whole_day_counts.last_seen_at
 
-    from events
-    cross join reference
-    group by events.workspace_id, events.event_name
+    from whole_day_counts
+    left join cut_day_counts
+        on whole_day_counts.workspace_id = cut_day_counts.workspace_id
+        and whole_day_counts.event_name = cut_day_counts.event_name
 
 ),
 

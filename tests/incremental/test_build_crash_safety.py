@@ -26,6 +26,7 @@ KILL_AT = (
     "seed file seeds.goals",
     "intermediate.int_conversations_summarized",
     "intermediate.int_event_shapes_summarized",
+    "intermediate.int_event_counts_daily",
     "intermediate.int_goal_outcomes_attributed",
     "marts.fct_goal_outcomes",
     "marts.dim_conversations",
