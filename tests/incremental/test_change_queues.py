@@ -157,3 +157,36 @@ def test_a_duplicate_key_in_the_checked_history_shows_in_dbt_test_and_full_refre
         project.dbt("test", "--select", "stg_telemetry__events")
     with pytest.raises(AssertionError, match="failed"):
         project.dbt("build", "--select", "stg_telemetry__events", "--full-refresh")
+
+
+def _duplicate_an_outcome(db_path: Path, *, queued: bool) -> None:
+    """Insert a second row with the key of a stored outcome, one whose key is in the
+    change queue or one whose key is not."""
+    queue = "intermediate.int_goal_outcomes_attributed_changes"
+    keyed = "(workspace_id, goal_code, event_id)"
+    condition = f"{keyed} {'in' if queued else 'not in'} (select {keyed[1:-1]} from {queue})"
+    _execute(
+        db_path,
+        f"insert into intermediate.int_goal_outcomes_attributed "
+        f"select * from intermediate.int_goal_outcomes_attributed where {condition} limit 1",
+    )
+
+
+@pytest.mark.parametrize("queued", [True, False])
+def test_the_outcome_key_test_of_a_scheduled_run_checks_the_queued_keys(
+    setup: Setup, queued: bool
+) -> None:
+    project = setup.project
+    project.reset(setup.loaded)
+    project.dbt("run", "--select", *PRODUCERS)
+    _duplicate_an_outcome(project.db_path, queued=queued)
+    tests_only = ("--select", "int_goal_outcomes_attributed", "--resource-type", "test")
+    if queued:
+        with pytest.raises(AssertionError, match="failed"):
+            project.dbt("build", *tests_only)
+    else:
+        # written before the queue: the build that wrote it checked it
+        project.dbt("build", *tests_only)
+    # `dbt test` checks every row
+    with pytest.raises(AssertionError, match="failed"):
+        project.dbt("test", "--select", "int_goal_outcomes_attributed")

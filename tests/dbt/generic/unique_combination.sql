@@ -1,16 +1,34 @@
 {#- Fails for every combination of `columns` that occurs more than once.
 
-    With `loaded_at_column`, an incremental `dbt build` (a scheduled run) checks only
-    the combinations of the rows loaded after the events the outcomes have processed
-    (events_processed_through), each against every row: the history was checked by
-    the builds that loaded it, and regrouping all of it each run costs a second at
-    10M events. `dbt test`, a full refresh, or a warehouse without outcomes state
-    check every row. -#}
-{% test unique_combination(model, columns, loaded_at_column=none) %}
-{%- set scoped = loaded_at_column and flags.WHICH == 'build' %}
-{%- set watermark = goals_analytics.events_processed_through() if scoped else none %}
+    An incremental `dbt build` (a scheduled run) can check only the combinations it
+    wrote, each against every row, instead of regrouping the whole table each run
+    (a second at 10M events):
+    - `loaded_at_column`: the rows loaded after the events the outcomes have
+      processed (events_processed_through);
+    - `queued_changes_only`: the keys in the model's change queue (changes_relation):
+      the rows its replace_or_remove runs wrote since the mart downstream last
+      applied them.
+    Every row was checked by the build that wrote it: dbt build runs a model's tests
+    before anything downstream, and neither the watermark nor the queue moves on
+    before that. `dbt test`, a full refresh, or a warehouse without the state or the
+    queue check every row. -#}
+{% test unique_combination(model, columns, loaded_at_column=none, queued_changes_only=false) %}
+{%- set scoped = flags.WHICH == 'build' and not flags.FULL_REFRESH and execute %}
+{%- set checked = none %}
+{%- if scoped and loaded_at_column %}
+    {%- set watermark = goals_analytics.events_processed_through() %}
+    {%- if watermark is not none %}
+        {%- set checked = "select distinct " ~ columns | join(', ') ~ " from " ~ model
+            ~ " where " ~ loaded_at_column ~ " > " ~ watermark %}
+    {%- endif %}
+{%- elif scoped and queued_changes_only %}
+    {%- set changes = goals_analytics.changes_relation(model) %}
+    {%- if goals_analytics.relation_exists(changes) %}
+        {%- set checked = "select distinct " ~ columns | join(', ') ~ " from " ~ changes %}
+    {%- endif %}
+{%- endif %}
 
-{%- if watermark is none %}
+{%- if checked is none %}
 
 select
     {{ columns | join(', ') }},
@@ -24,11 +42,9 @@ having count(*) > 1
 
 with
 
-newly_loaded as (
+checked_keys as (
 
-    select distinct {{ columns | join(', ') }}
-    from {{ model }}
-    where {{ loaded_at_column }} > {{ watermark }}
+    {{ checked }}
 
 )
 
@@ -39,9 +55,9 @@ select
     count(*) as occurrences
 
 from {{ model }} as checked
-inner join newly_loaded
+inner join checked_keys
     on {% for column in columns -%}
-        checked.{{ column }} = newly_loaded.{{ column }}{{ " and " if not loop.last }}
+        checked.{{ column }} = checked_keys.{{ column }}{{ " and " if not loop.last }}
     {%- endfor %}
 group by {% for column in columns -%}
     checked.{{ column }}{{ ", " if not loop.last }}
