@@ -16,12 +16,9 @@
     {%- if nodes | length == 0 -%}
         {{ return(none) }}
     {%- endif -%}
-    {%- set state = api.Relation.create(
-        database=nodes[0].database,
-        schema=nodes[0].schema,
-        identifier=nodes[0].alias ~ '_state',
-        type='table'
-    ) -%}
+    {%- set state = goals_analytics.incremental_state_relation(api.Relation.create(
+        database=nodes[0].database, schema=nodes[0].schema, identifier=nodes[0].alias
+    )) -%}
     {%- if not goals_analytics.relation_exists(state) -%}
         {{ return(none) }}
     {%- endif -%}

@@ -1,11 +1,13 @@
 {#- The side table in which an incremental model keeps what its next run compares
-    against (`<model>_state`, beside the model). Written by the model's post-hook
-    inside the model's transaction, so it always matches the model's rows. -#}
-{% macro incremental_state_relation() -%}
+    against (`<model>_state`, beside the model; the current model by default).
+    Written by the model's post-hook inside the model's transaction, so it always
+    matches the model's rows. -#}
+{% macro incremental_state_relation(model_relation=none) -%}
+    {%- set model_relation = model_relation if model_relation is not none else this -%}
     {{ return(api.Relation.create(
-        database=this.database,
-        schema=this.schema,
-        identifier=this.identifier ~ '_state',
+        database=model_relation.database,
+        schema=model_relation.schema,
+        identifier=model_relation.identifier ~ '_state',
         type='table'
     )) }}
 {%- endmacro %}

@@ -11,7 +11,7 @@ import duckdb
 import pytest
 
 from demo.generate import generate_events
-from tests.incremental.helpers import Project, mart_rows
+from tests.incremental.helpers import Project, ingest_files, mart_rows
 
 pytestmark = pytest.mark.slow
 
@@ -20,16 +20,9 @@ UNCHANGED = "unchanged"
 
 class Setup:
     def __init__(self, root: Path) -> None:
-        from ingest.loader import ingest_paths
-        from ingest.warehouse import connect
-
         self.project = project = Project(root)
         project.reset()
-        con = connect(project.db_path)
-        try:
-            ingest_paths(con, generate_events(300, root / "events", seed=5))
-        finally:
-            con.close()
+        ingest_files(project.db_path, generate_events(300, root / "events", seed=5))
         project.build()
         self.built = project.save(root / "built.duckdb")
         self.marts = mart_rows(project.db_path)

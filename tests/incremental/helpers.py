@@ -122,13 +122,17 @@ def mart_rows(db_path: Path) -> dict[str, list[tuple[Any, ...]]]:
         con.close()
 
 
-def ingest_lines(db_path: Path, path: Path, lines: Sequence[str]) -> None:
+def ingest_files(db_path: Path, paths: Sequence[Path]) -> None:
     from ingest.loader import ingest_paths
     from ingest.warehouse import connect
 
-    path.write_text("".join(line + "\n" for line in lines), encoding="utf-8")
     con = connect(db_path)
     try:
-        ingest_paths(con, [path])
+        ingest_paths(con, list(paths))
     finally:
         con.close()
+
+
+def ingest_lines(db_path: Path, path: Path, lines: Sequence[str]) -> None:
+    path.write_text("".join(line + "\n" for line in lines), encoding="utf-8")
+    ingest_files(db_path, [path])

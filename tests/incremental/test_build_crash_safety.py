@@ -17,7 +17,7 @@ import duckdb
 import pytest
 
 from demo.generate import generate_events
-from tests.incremental.helpers import REFERENCE_TIME, Project, mart_rows
+from tests.incremental.helpers import REFERENCE_TIME, Project, ingest_files, mart_rows
 
 pytestmark = pytest.mark.slow
 
@@ -45,27 +45,16 @@ class Setup:
         # what every recovered run must end with
         project.reset()
         for path in self.files:
-            _ingest(project.db_path, path)
+            ingest_files(project.db_path, [path])
         project.build(full_refresh=True)
         self.expected = mart_rows(project.db_path)
         # history: the first two files, built; the third arrives before the crashed run
         project.reset()
         for path in self.files[:2]:
-            _ingest(project.db_path, path)
+            ingest_files(project.db_path, [path])
         project.build()
-        _ingest(project.db_path, self.files[2])
+        ingest_files(project.db_path, [self.files[2]])
         self.history = project.save(root / "history.duckdb")
-
-
-def _ingest(db_path: Path, path: Path) -> None:
-    from ingest.loader import ingest_paths
-    from ingest.warehouse import connect
-
-    con = connect(db_path)
-    try:
-        ingest_paths(con, [path])
-    finally:
-        con.close()
 
 
 @pytest.fixture(scope="module")

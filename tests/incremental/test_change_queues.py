@@ -11,7 +11,7 @@ import duckdb
 import pytest
 
 from demo.generate import generate_events
-from tests.incremental.helpers import Project, mart_rows
+from tests.incremental.helpers import Project, ingest_files, mart_rows
 
 pytestmark = pytest.mark.slow
 
@@ -25,26 +25,15 @@ class Setup:
         files = sorted(Path(p) for p in generate_events(2000, root / "events", files=2, seed=3))
         project.reset()
         for path in files:
-            _ingest(project.db_path, path)
+            ingest_files(project.db_path, [path])
         project.build(full_refresh=True)
         self.expected = mart_rows(project.db_path)
         # history: the first file, built; the second is loaded and waits for a run
         project.reset()
-        _ingest(project.db_path, files[0])
+        ingest_files(project.db_path, [files[0]])
         project.build()
-        _ingest(project.db_path, files[1])
+        ingest_files(project.db_path, [files[1]])
         self.loaded = project.save(root / "loaded.duckdb")
-
-
-def _ingest(db_path: Path, path: Path) -> None:
-    from ingest.loader import ingest_paths
-    from ingest.warehouse import connect
-
-    con = connect(db_path)
-    try:
-        ingest_paths(con, [path])
-    finally:
-        con.close()
 
 
 def _queued(db_path: Path) -> dict[str, int | None]:
