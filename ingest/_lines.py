@@ -39,16 +39,24 @@ class Stopped(Exception):
 
 
 class BufferPool:
-    """Reusable read buffers (fresh 64 MB allocations cost page faults every time)."""
+    """Reusable read buffers (fresh 64 MB allocations cost page faults every time), at
+    most `count`, allocated when first needed: a small file uses one or two."""
 
     def __init__(self, size: int, count: int, stop: threading.Event | None = None) -> None:
         self.size = size
         self._stop = stop
         self._free: queue.Queue[bytearray] = queue.Queue()
-        for _ in range(count):
-            self._free.put(bytearray(size))
+        self._unallocated = count
+        self._lock = threading.Lock()
 
     def get(self) -> bytearray:
+        with self._lock:
+            try:
+                return self._free.get_nowait()
+            except queue.Empty:
+                if self._unallocated > 0:
+                    self._unallocated -= 1
+                    return bytearray(self.size)
         while True:
             try:
                 return self._free.get(timeout=0.05)

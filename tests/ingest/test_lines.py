@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import gzip
 import io
+import threading
 from pathlib import Path
 
 import duckdb
 import pytest
 
 from ingest import loader
-from ingest._lines import BOM, BufferPool, iter_line_chunks
+from ingest._lines import BOM, BufferPool, Stopped, iter_line_chunks
 from tests.ingest.helpers import events, line, load, rejects, write
 
 
@@ -155,3 +156,15 @@ def test_chunker_gives_every_line_once(chunk: int, first: int | None) -> None:
     assert [data[s : s + 4] for s in spans] == [
         (b"\n".join([*lines, b"last"]) + b"\n")[s - len(BOM) : s - len(BOM) + 4] for s in spans
     ]
+
+
+def test_buffer_pool_allocates_buffers_when_needed_and_at_most_its_count() -> None:
+    stop = threading.Event()
+    pool = BufferPool(8, 2, stop)
+    first, second = pool.get(), pool.get()
+    assert first is not second and len(first) == len(second) == 8
+    stop.set()
+    with pytest.raises(Stopped):  # a third is never allocated: get waits for a put
+        pool.get()
+    pool.put(first)
+    assert pool.get() is first
