@@ -51,11 +51,7 @@ summarized as (
 
 stored as (
 
-    select stored.*
-    from {{ this }} as stored
-    inner join summarized
-        on stored.workspace_id = summarized.workspace_id
-        and stored.conversation_id = summarized.conversation_id
+    {{ goals_analytics.stored_rows_matching('summarized', ['workspace_id', 'conversation_id']) }}
 
 ),
 

@@ -44,12 +44,7 @@ summarized as (
 
 stored as (
 
-    select stored.*
-    from {{ this }} as stored
-    inner join summarized
-        on stored.workspace_id = summarized.workspace_id
-        and stored.event_name = summarized.event_name
-        and stored.occurred_on = summarized.occurred_on
+    {{ goals_analytics.stored_rows_matching('summarized', ['workspace_id', 'event_name', 'occurred_on']) }}
 
 ),
 

@@ -52,12 +52,7 @@ folded as (
     from (
         select * from summarized
         union all by name
-        select stored.*
-        from {{ this }} as stored
-        inner join summarized
-            on stored.workspace_id = summarized.workspace_id
-            and stored.event_name = summarized.event_name
-            and stored.shape = summarized.shape
+        {{ goals_analytics.stored_rows_matching('summarized', ['workspace_id', 'event_name', 'shape']) }}
     ) as both_summaries
     group by workspace_id, event_name, shape
 
