@@ -7,11 +7,10 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import duckdb
 import pytest
 
 from demo.generate import generate_events
-from tests.incremental.helpers import Project, ingest_files, mart_rows
+from tests.incremental.helpers import Project, execute_sql, ingest_files, mart_rows
 
 pytestmark = pytest.mark.slow
 
@@ -71,11 +70,7 @@ def test_a_changed_parent_column_creates_its_views_again(setup: Setup) -> None:
     whose parent's types changed, so the view is created again."""
     project = setup.project
     project.reset(setup.built)
-    con = duckdb.connect(str(project.db_path))
-    try:
-        con.execute("alter table raw.events add column extra varchar")
-    finally:
-        con.close()
+    execute_sql(project.db_path, "alter table raw.events add column extra varchar")
     project.build()
     messages = _view_messages(project)
     assert messages["stg_telemetry__events"] != UNCHANGED
@@ -101,11 +96,7 @@ def test_a_changed_model_creates_its_view_again(setup: Setup) -> None:
 def test_a_dropped_view_is_created_again(setup: Setup) -> None:
     project = setup.project
     project.reset(setup.built)
-    con = duckdb.connect(str(project.db_path))
-    try:
-        con.execute("drop view staging.stg_seeds__goals")
-    finally:
-        con.close()
+    execute_sql(project.db_path, "drop view staging.stg_seeds__goals")
     project.build()
     assert _view_messages(project)["stg_seeds__goals"] != UNCHANGED
     assert mart_rows(project.db_path) == setup.marts

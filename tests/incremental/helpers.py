@@ -110,6 +110,15 @@ def _environment(**values: str) -> Iterator[None]:
                 os.environ[key] = value
 
 
+def execute_sql(db_path: Path, sql: str) -> None:
+    """Run statements against a closed warehouse file (a test's own edits)."""
+    con = duckdb.connect(str(db_path))
+    try:
+        con.execute(sql)
+    finally:
+        con.close()
+
+
 def mart_rows(db_path: Path) -> dict[str, list[tuple[Any, ...]]]:
     """Every mart's rows, sorted, for an exact comparison."""
     con = duckdb.connect(str(db_path), read_only=True)

@@ -11,7 +11,7 @@ import duckdb
 import pytest
 
 from demo.generate import generate_events
-from tests.incremental.helpers import Project, ingest_files, mart_rows
+from tests.incremental.helpers import Project, execute_sql, ingest_files, mart_rows
 
 pytestmark = pytest.mark.slow
 
@@ -56,14 +56,6 @@ def _queued(db_path: Path) -> dict[str, int | None]:
         con.close()
 
 
-def _execute(db_path: Path, sql: str) -> None:
-    con = duckdb.connect(str(db_path))
-    try:
-        con.execute(sql)
-    finally:
-        con.close()
-
-
 @pytest.fixture(scope="module")
 def setup(tmp_path_factory: pytest.TempPathFactory) -> Setup:
     return Setup(tmp_path_factory.mktemp("queues"))
@@ -101,7 +93,7 @@ def test_a_missing_queue_makes_the_consumers_recompute(setup: Setup) -> None:
     """A warehouse built before the queues existed: marts out of step, no queue."""
     project = setup.project
     project.reset(setup.loaded)
-    _execute(
+    execute_sql(
         project.db_path,
         "delete from marts.fct_goal_outcomes where hash(event_id) % 3 = 0;"
         "delete from marts.dim_conversations where hash(conversation_id) % 3 = 0;"
@@ -117,7 +109,7 @@ def _duplicate_an_event(db_path: Path, *, newly_loaded: bool) -> None:
     loaded_at = "(select max(loaded_at) + interval 1 second from raw.events)"
     if not newly_loaded:
         loaded_at = "timestamp '2000-01-01'"
-    _execute(
+    execute_sql(
         db_path,
         f"create temp table copy as select * from raw.events limit 1;"
         f"update copy set loaded_at = {loaded_at};"
@@ -154,7 +146,7 @@ def _duplicate_an_outcome(db_path: Path, *, queued: bool) -> None:
     queue = "intermediate.int_goal_outcomes_attributed_changes"
     keyed = "(workspace_id, goal_code, event_id)"
     condition = f"{keyed} {'in' if queued else 'not in'} (select {keyed[1:-1]} from {queue})"
-    _execute(
+    execute_sql(
         db_path,
         f"insert into intermediate.int_goal_outcomes_attributed "
         f"select * from intermediate.int_goal_outcomes_attributed where {condition} limit 1",
