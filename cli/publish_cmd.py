@@ -1,9 +1,10 @@
 """`goals publish [--db FILE] [--serving FILE] [--parquet-dir DIR]`: publish the serving copy.
 
-Copies every table of the warehouse's schema `marts` (never raw, staging, intermediate or
-seeds) into a separate DuckDB file readable by DuckDB 1.4+ clients and into one Parquet file
-per mart, then swaps both in atomically (docs/serving.md). The Dagster job does the same
-after each successful build; this command is for doing it by hand.
+Copies the dbt project's marts from the warehouse's schema `marts` (never raw, staging,
+intermediate or seeds; never a mart withheld on purpose, like event_catalog) into a
+separate DuckDB file readable by DuckDB 1.4+ clients and into one Parquet file per mart,
+then swaps both in atomically (docs/serving.md). The Dagster job does the same after each
+successful build; this command is for doing it by hand.
 """
 
 from __future__ import annotations

@@ -109,8 +109,11 @@ def _sql_string(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
-def _configure(con: duckdb.DuckDBPyConnection, db_path: Path) -> None:
-    """UTC session, memory limit and spill folder (the settings dbt's profile uses)."""
+def configure_session(
+    con: duckdb.DuckDBPyConnection, db_path: Path | None = None, *, spill: Path | None = None
+) -> None:
+    """UTC session, memory limit and spill folder (the settings dbt's profile uses); the
+    spill folder is `spill` when given, else the one of the database at `db_path`."""
     con.execute("SET TimeZone = 'UTC'")
     limit = memory_limit()
     try:
@@ -120,7 +123,8 @@ def _configure(con: duckdb.DuckDBPyConnection, db_path: Path) -> None:
             f"{MEMORY_LIMIT_ENV}={limit!r} is not a memory limit DuckDB understands "
             f"(e.g. 8GB, 512MB, 75%): {exc}"
         ) from exc
-    spill = temp_directory(db_path)
+    if spill is None and db_path is not None:
+        spill = temp_directory(db_path)
     if spill is None:
         return
     row = con.execute("select current_setting('temp_directory')").fetchone()
@@ -181,7 +185,7 @@ def connect(
             sleep(min(delay, remaining))
             delay = min(delay * 2, _MAX_DELAY_S)
     try:
-        _configure(con, path)
+        configure_session(con, path)
     except Exception:
         con.close()
         raise

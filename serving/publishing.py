@@ -5,7 +5,8 @@ How a publish goes (docs/serving.md):
 
 1. The warehouse is ATTACHed READ_ONLY into an in-memory DuckDB (no writer lock; a writer
    holding the warehouse is waited for like every other command does, then named).
-2. Every table of schema `marts` is copied into a new file created beside the target under
+2. Every table of schema `marts` (exactly the dbt project's marts when the manifest is
+   given, never one withheld on purpose) is copied into a new file created beside the target under
    a hidden temporary name, with `STORAGE_VERSION 'v1.4.0'` (readable by DuckDB 1.4 and
    later), keeping NOT NULL constraints and carrying dbt's descriptions as comments. Each
    copy is also written to `<mart>.parquet` in a hidden staging folder. No other schema of
@@ -38,8 +39,8 @@ from filelock import FileLock, Timeout
 
 from ingest.warehouse import (
     WarehouseLockedError,
+    configure_session,
     lock_timeout_s,
-    memory_limit,
     parse_lock_conflict,
 )
 from serving.descriptions import MARTS_SCHEMA, MartDescription
@@ -351,11 +352,10 @@ def _build(
     on_mart: Callable[[MartCopy], None] | None,
 ) -> list[MartCopy]:
     """The new serving file (at work.database) and Parquet files (in work.staging)."""
-    # the memory limit ingest and dbt use; the spill folder is the publish's own
-    config = {"temp_directory": str(work.spill), "memory_limit": memory_limit()}
-    con = duckdb.connect(":memory:", config=config)
+    con = duckdb.connect(":memory:")
     try:
-        con.execute("SET TimeZone = 'UTC'")
+        # the session settings ingest and dbt use; the spill folder is the publish's own
+        configure_session(con, spill=work.spill)
         _attach_warehouse(con, source, lock_timeout)
         names, views = _list_marts(con)
         if not names:
@@ -443,7 +443,9 @@ def _select_marts(
     withheld: Collection[str],
     notes: list[str],
 ) -> list[str]:
-    """The tables to publish: all of them, or exactly the dbt marts when they are known."""
+    """The tables to publish: all of them, or exactly the dbt marts when they are known;
+    never a mart withheld on purpose (SPEC 5: raw property values stay out)."""
+    tables = [name for name in tables if name not in withheld]
     if wanted is None:
         notes += [
             f"marts.{view} is a view and was not published (only tables are)" for view in views

@@ -130,9 +130,7 @@ matched as (
         {{ goals_analytics.property_at_path('candidates.property_map', 'candidates.currency_property') }} as currency_json,
         {{ goals_analytics.property_at_path('candidates.property_map', 'candidates.base_value_property') }} as base_value_json,
         {{ goals_analytics.property_at_path('candidates.property_map', 'candidates.base_currency_property') }} as base_currency_json,
-        {{ goals_analytics.json_value_signature(
-            goals_analytics.property_at_path('candidates.property_map', 'candidates.dedupe_property')
-        ) }} as dedupe_signature
+        {{ goals_analytics.property_at_path('candidates.property_map', 'candidates.dedupe_property') }} as dedupe_json
 
     from candidates
     -- conditions are checked within the row (no join back to a list of failures), so
@@ -162,7 +160,8 @@ final as (
         currency_json,
         base_value_json,
         base_currency_json,
-        dedupe_signature,
+        -- from the extracted text, once: the signature reads its argument many times
+        {{ goals_analytics.json_value_signature('dedupe_json') }} as dedupe_signature,
         loaded_at
 
     from matched
