@@ -171,3 +171,68 @@ def test_the_outcome_key_test_of_a_scheduled_run_checks_the_queued_keys(
     # `dbt test` checks every row
     with pytest.raises(AssertionError, match="failed"):
         project.dbt("test", "--select", "int_goal_outcomes_attributed")
+
+
+APPLIED = tuple(f"intermediate.{name}_applied" for name in PRODUCERS)
+
+
+def _applied(db_path: Path) -> dict[str, int | None]:
+    """Rows per record of the keys a consumer's latest run applied; None when missing."""
+    con = duckdb.connect(str(db_path), read_only=True)
+    try:
+        return {
+            table: con.execute(f"select count(*) from {table}").fetchone()[0]  # type: ignore[index]
+            if con.execute(
+                "select count(*) from information_schema.tables"
+                " where table_schema || '.' || table_name = ?",
+                [table],
+            ).fetchone()[0]  # type: ignore[index]
+            else None
+            for table in APPLIED
+        }
+    finally:
+        con.close()
+
+
+def test_the_consumers_record_the_keys_they_applied(setup: Setup) -> None:
+    project = setup.project
+    project.reset(setup.loaded)
+    project.dbt("run", "--select", *PRODUCERS)
+    queued = _queued(project.db_path)
+    project.build()
+    assert list(_applied(project.db_path).values()) == list(queued.values())
+    # a consumer that recomputes every row leaves no record: its tests check every row
+    project.dbt("run", "--select", "fct_goal_outcomes", "dim_conversations", "--full-refresh")
+    assert _applied(project.db_path) == dict.fromkeys(APPLIED, None)
+
+
+def _duplicate_a_mart_outcome(db_path: Path, *, applied: bool) -> None:
+    """Insert a second fct_goal_outcomes row with the outcome_id of a row the latest
+    run wrote, or of a row it did not."""
+    keyed = "(workspace_id, goal_code, event_id)"
+    record = "intermediate.int_goal_outcomes_attributed_applied"
+    condition = f"{keyed} {'in' if applied else 'not in'} (select {keyed[1:-1]} from {record})"
+    execute_sql(
+        db_path,
+        f"insert into marts.fct_goal_outcomes "
+        f"select * from marts.fct_goal_outcomes where {condition} limit 1",
+    )
+
+
+@pytest.mark.parametrize("applied", [True, False])
+def test_the_mart_key_test_of_a_scheduled_run_checks_the_rows_it_wrote(
+    setup: Setup, applied: bool
+) -> None:
+    project = setup.project
+    project.reset(setup.loaded)
+    project.build()
+    _duplicate_a_mart_outcome(project.db_path, applied=applied)
+    tests_only = ("--select", "fct_goal_outcomes", "--resource-type", "test")
+    if applied:
+        with pytest.raises(AssertionError, match="failed"):
+            project.dbt("build", *tests_only)
+    else:
+        # written by an earlier run, whose build checked it
+        project.dbt("build", *tests_only)
+    with pytest.raises(AssertionError, match="failed"):
+        project.dbt("test", "--select", "fct_goal_outcomes")

@@ -8,12 +8,16 @@
       processed (events_processed_through);
     - `queued_changes_only`: the keys in the model's change queue (changes_relation):
       the rows its replace_or_remove runs wrote since the mart downstream last
-      applied them.
+      applied them;
+    - `changes_applied_from` (a change queue's producer, for its consumer): the rows
+      whose keys the model's latest run applied (applied_changes_relation).
     Every row was checked by the build that wrote it: dbt build runs a model's tests
     before anything downstream, and neither the watermark nor the queue moves on
     before that. `dbt test`, a full refresh, or a warehouse without the state or the
     queue check every row. -#}
-{% test unique_combination(model, columns, loaded_at_column=none, queued_changes_only=false) %}
+{% test unique_combination(
+    model, columns, loaded_at_column=none, queued_changes_only=false, changes_applied_from=none
+) %}
 {%- set scoped = flags.WHICH == 'build' and not flags.FULL_REFRESH and execute %}
 {%- set checked = none %}
 {%- if scoped and loaded_at_column %}
@@ -26,6 +30,17 @@
     {%- set changes = goals_analytics.changes_relation(model) %}
     {%- if goals_analytics.relation_exists(changes) %}
         {%- set checked = "select distinct " ~ columns | join(', ') ~ " from " ~ changes %}
+    {%- endif %}
+{%- elif scoped and changes_applied_from is not none %}
+    {%- set applied = goals_analytics.applied_changes_relation(changes_applied_from) %}
+    {%- if goals_analytics.relation_exists(applied) %}
+        {%- set matches = [] %}
+        {%- for key in adapter.get_columns_in_relation(applied) %}
+            {%- do matches.append("applied." ~ key.name ~ " = written." ~ key.name) %}
+        {%- endfor %}
+        {%- set checked = "select distinct " ~ columns | join(', ') ~ " from " ~ model
+            ~ " as written where exists (select 1 from " ~ applied ~ " as applied where "
+            ~ matches | join(' and ') ~ ")" %}
     {%- endif %}
 {%- endif %}
 
