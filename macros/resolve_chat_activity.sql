@@ -2,8 +2,8 @@
     event with a conversation_id belongs to that conversation's customer; one row per
     customer and instant, where of two conversations active at the same instant the
     greater conversation_id is the more recent. int_chat_activity_resolved applies it
-    to everything; an incremental run to the conversations of the customers it
-    re-attributes, before aggregating. -#}
+    to everything; an incremental attribution reads the same activity through the
+    conversations' chat spans (int_goal_outcomes_attributed). -#}
 {% macro resolve_chat_activity(events, conversations) -%}
     select
         {{ events }}.workspace_id,

@@ -1,6 +1,8 @@
 {#- One row per chat conversation (SPEC 3.3), over every event carrying its id: its
     customer is the customer_id of its latest event naming one (by occurred_at, then
-    event_id), its flow the flow_id of its earliest event naming one.
+    event_id), its flow the flow_id of its earliest event naming one. The span of its
+    chat activity (its widget events) lets an incremental attribution read events of
+    the few conversations active around an outcome only.
 
     Incremental: a run summarizes only the events loaded since the last one
     (loaded_at is strictly increasing per file) and folds each summary into the
@@ -39,6 +41,8 @@ summarized as (
         min((occurred_at, event_id)) filter (where flow_id is not null) as flow_named_by,
         min(occurred_at) as started_at,
         max(occurred_at) as last_activity_at,
+        min(occurred_at) filter (where event_source = 'widget') as first_chat_activity_at,
+        max(occurred_at) filter (where event_source = 'widget') as last_chat_activity_at,
         count(*) as event_count,
         max(loaded_at) as loaded_through
 
@@ -67,6 +71,8 @@ folded as (
         min(flow_named_by) as flow_named_by,
         min(started_at) as started_at,
         max(last_activity_at) as last_activity_at,
+        min(first_chat_activity_at) as first_chat_activity_at,
+        max(last_chat_activity_at) as last_chat_activity_at,
         sum(event_count) as event_count,
         max(loaded_through) as loaded_through
 
@@ -98,6 +104,8 @@ final as (
         flow_id,
         started_at,
         last_activity_at,
+        first_chat_activity_at,
+        last_chat_activity_at,
         cast(event_count as bigint) as event_count,
         customer_named_by,
         flow_named_by,

@@ -267,55 +267,101 @@ deferred_events as (
 
 {% if incremental and not recompute_all %}
 
-relevant_conversations as (
+customer_conversations as (
 
-    -- the conversations of the customers being re-attributed: chat activity is
-    -- resolved for them only, before aggregating
-    select * from conversations
-    where exists (
-        select 1
-        from deferred_events
-        where deferred_events.workspace_id = conversations.workspace_id
-            and deferred_events.customer_id = conversations.customer_id
-    )
+    -- the conversations of each deferred event's customer with chat activity at or
+    -- before the event (int_conversations_summarized keeps each one's span)
+    select
+        deferred_events.workspace_id,
+        deferred_events.event_id,
+        deferred_events.occurred_at,
+        conversations.conversation_id,
+        conversations.last_chat_activity_at
+
+    from deferred_events
+    inner join conversations
+        on deferred_events.workspace_id = conversations.workspace_id
+        and deferred_events.customer_id = conversations.customer_id
+    where conversations.first_chat_activity_at <= deferred_events.occurred_at
 
 ),
 
-relevant_chat_activity as (
+straddled_activity as (
 
-    {{ goals_analytics.resolve_chat_activity('events', 'relevant_conversations') }}
+    -- a conversation still active after the event: its chat activity up to the event,
+    -- read from the events of these few conversations only
+    select
+        customer_conversations.workspace_id,
+        customer_conversations.event_id,
+        events.occurred_at as activity_at,
+        events.conversation_id
+
+    from customer_conversations
+    inner join events
+        on customer_conversations.workspace_id = events.workspace_id
+        and customer_conversations.conversation_id = events.conversation_id
+    where customer_conversations.last_chat_activity_at > customer_conversations.occurred_at
+        and events.event_source = 'widget'
+        and events.occurred_at <= customer_conversations.occurred_at
+
+),
+
+activity_before as (
+
+    -- a conversation whose chat activity all precedes the event: its last activity
+    select
+        workspace_id,
+        event_id,
+        last_chat_activity_at as activity_at,
+        conversation_id
+
+    from customer_conversations
+    where last_chat_activity_at <= occurred_at
+
+    union all
+
+    select * from straddled_activity
+
+),
+
+last_chat_before as (
+
+    -- the latest activity; at one instant the greater conversation_id, as in
+    -- resolve_chat_activity
+    select
+        workspace_id,
+        event_id,
+        max(activity_at) as last_chat_at,
+        max_by(conversation_id, (activity_at, conversation_id)) as last_chat_conversation_id
+
+    from activity_before
+    group by workspace_id, event_id
 
 ),
 
 {% else %}
-
-relevant_chat_activity as (
-
-    select * from chat_activity
-
-),
-
-{% endif %}
 
 last_chat_before as (
 
     select
         deferred_events.workspace_id,
         deferred_events.event_id,
-        relevant_chat_activity.activity_at as last_chat_at,
-        relevant_chat_activity.conversation_id as last_chat_conversation_id
+        chat_activity.activity_at as last_chat_at,
+        chat_activity.conversation_id as last_chat_conversation_id
 
     from deferred_events
     {{ goals_analytics.asof_left_join(
-        'relevant_chat_activity',
-        'relevant_chat_activity',
-        [('deferred_events.workspace_id', 'relevant_chat_activity.workspace_id'),
-         ('deferred_events.customer_id', 'relevant_chat_activity.customer_id')],
+        'chat_activity',
+        'chat_activity',
+        [('deferred_events.workspace_id', 'chat_activity.workspace_id'),
+         ('deferred_events.customer_id', 'chat_activity.customer_id')],
         'deferred_events.occurred_at',
-        'relevant_chat_activity.activity_at'
+        'chat_activity.activity_at'
     ) }}
 
 ),
+
+{% endif %}
 
 classified as (
 

@@ -187,6 +187,24 @@ LATE_CHAT_AND_CUSTOMER_CHANGE = (
     ],
     [[], []],
 )  # fmt: skip
+STRADDLED_CHAT = (
+    [
+        [
+            _line("s0", "page_view", "02T09:00:00", conversation_id="v2", customer_id="c1"),
+            _line("s1", "message_sent", "02T10:00:00", conversation_id="v1", customer_id="c1"),
+            _line("s2", "purchase", "02T10:20:00", source="server", customer_id="c1",
+                  properties={"amount": 4}),
+            _line("s3", "message_sent", "02T10:40:00", conversation_id="v1"),
+        ],
+        # v1 goes on: both purchases fall inside its chat activity, v2 ended before them
+        [
+            _line("s4", "page_view", "02T11:00:00", conversation_id="v1"),
+            _line("s5", "purchase", "02T10:30:00", source="server", customer_id="c1",
+                  properties={"amount": 5}),
+        ],
+    ],
+    [[], []],
+)  # fmt: skip
 CONFIG_CHANGES = (
     [
         [
@@ -213,6 +231,7 @@ def project(tmp_path_factory: pytest.TempPathFactory) -> Project:
 @given(scenario=scenarios())
 @example(scenario=LATE_DEDUPE)
 @example(scenario=LATE_CHAT_AND_CUSTOMER_CHANGE)
+@example(scenario=STRADDLED_CHAT)
 @example(scenario=CONFIG_CHANGES)
 def test_incremental_runs_equal_a_full_refresh(
     project: Project, scenario: tuple[list[list[str]], list[list[str]]]
