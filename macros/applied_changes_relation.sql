@@ -3,10 +3,5 @@
     check in a scheduled build. The consumer's pre-hook copies the queue into it
     (record_applied_changes); missing when that run recomputed every row. -#}
 {% macro applied_changes_relation(producer) -%}
-    {{ return(api.Relation.create(
-        database=producer.database,
-        schema=producer.schema,
-        identifier=producer.identifier ~ '_applied',
-        type='table'
-    )) }}
+    {{ return(goals_analytics.side_table(producer, 'applied')) }}
 {%- endmacro %}

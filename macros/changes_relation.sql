@@ -5,10 +5,5 @@
     it exists; a full build of the producer drops it (reset_changes), which tells the
     consumer to recompute everything. -#}
 {% macro changes_relation(producer) -%}
-    {{ return(api.Relation.create(
-        database=producer.database,
-        schema=producer.schema,
-        identifier=producer.identifier ~ '_changes',
-        type='table'
-    )) }}
+    {{ return(goals_analytics.side_table(producer, 'changes')) }}
 {%- endmacro %}

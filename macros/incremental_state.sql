@@ -4,10 +4,5 @@
     matches the model's rows. -#}
 {% macro incremental_state_relation(model_relation=none) -%}
     {%- set model_relation = model_relation if model_relation is not none else this -%}
-    {{ return(api.Relation.create(
-        database=model_relation.database,
-        schema=model_relation.schema,
-        identifier=model_relation.identifier ~ '_state',
-        type='table'
-    )) }}
+    {{ return(goals_analytics.side_table(model_relation, 'state')) }}
 {%- endmacro %}

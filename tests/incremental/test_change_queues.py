@@ -36,8 +36,8 @@ class Setup:
         self.loaded = project.save(root / "loaded.duckdb")
 
 
-def _queued(db_path: Path) -> dict[str, int | None]:
-    """Rows per change queue; None for a queue that does not exist."""
+def _row_counts(db_path: Path, tables: tuple[str, ...]) -> dict[str, int | None]:
+    """Rows per table; None for a table that does not exist."""
     con = duckdb.connect(str(db_path), read_only=True)
     try:
         existing = {
@@ -47,13 +47,18 @@ def _queued(db_path: Path) -> dict[str, int | None]:
             ).fetchall()
         }
         return {
-            queue: con.execute(f"select count(*) from {queue}").fetchone()[0]  # type: ignore[index]
-            if queue in existing
+            table: con.execute(f"select count(*) from {table}").fetchone()[0]  # type: ignore[index]
+            if table in existing
             else None
-            for queue in QUEUES
+            for table in tables
         }
     finally:
         con.close()
+
+
+def _queued(db_path: Path) -> dict[str, int | None]:
+    """Rows per change queue; None for a queue that does not exist."""
+    return _row_counts(db_path, QUEUES)
 
 
 @pytest.fixture(scope="module")
@@ -140,17 +145,26 @@ def test_a_duplicate_key_in_the_checked_history_shows_in_dbt_test_and_full_refre
         project.dbt("build", "--select", "stg_telemetry__events", "--full-refresh")
 
 
-def _duplicate_an_outcome(db_path: Path, *, queued: bool) -> None:
-    """Insert a second row with the key of a stored outcome, one whose key is in the
-    change queue or one whose key is not."""
-    queue = "intermediate.int_goal_outcomes_attributed_changes"
+def _duplicate_an_outcome(db_path: Path, table: str, keys_table: str, *, listed: bool) -> None:
+    """Insert into `table` a second row with the key of one of its outcomes, one whose
+    (workspace_id, goal_code, event_id) is in `keys_table` or one whose key is not."""
     keyed = "(workspace_id, goal_code, event_id)"
-    condition = f"{keyed} {'in' if queued else 'not in'} (select {keyed[1:-1]} from {queue})"
-    execute_sql(
-        db_path,
-        f"insert into intermediate.int_goal_outcomes_attributed "
-        f"select * from intermediate.int_goal_outcomes_attributed where {condition} limit 1",
-    )
+    condition = f"{keyed} {'in' if listed else 'not in'} (select {keyed[1:-1]} from {keys_table})"
+    execute_sql(db_path, f"insert into {table} select * from {table} where {condition} limit 1")
+
+
+def _check_scoped_key_test(project: Project, model: str, *, caught: bool) -> None:
+    """The key tests of `model` in a scheduled build fail when `caught`, pass otherwise
+    (the duplicate was written, and checked, by an earlier build); `dbt test`, which
+    checks every row, fails either way."""
+    tests_only = ("--select", model, "--resource-type", "test")
+    if caught:
+        with pytest.raises(AssertionError, match="failed"):
+            project.dbt("build", *tests_only)
+    else:
+        project.dbt("build", *tests_only)
+    with pytest.raises(AssertionError, match="failed"):
+        project.dbt("test", "--select", model)
 
 
 @pytest.mark.parametrize("queued", [True, False])
@@ -160,17 +174,9 @@ def test_the_outcome_key_test_of_a_scheduled_run_checks_the_queued_keys(
     project = setup.project
     project.reset(setup.loaded)
     project.dbt("run", "--select", *PRODUCERS)
-    _duplicate_an_outcome(project.db_path, queued=queued)
-    tests_only = ("--select", "int_goal_outcomes_attributed", "--resource-type", "test")
-    if queued:
-        with pytest.raises(AssertionError, match="failed"):
-            project.dbt("build", *tests_only)
-    else:
-        # written before the queue: the build that wrote it checked it
-        project.dbt("build", *tests_only)
-    # `dbt test` checks every row
-    with pytest.raises(AssertionError, match="failed"):
-        project.dbt("test", "--select", "int_goal_outcomes_attributed")
+    producer = "intermediate.int_goal_outcomes_attributed"
+    _duplicate_an_outcome(project.db_path, producer, f"{producer}_changes", listed=queued)
+    _check_scoped_key_test(project, "int_goal_outcomes_attributed", caught=queued)
 
 
 APPLIED = tuple(f"intermediate.{name}_applied" for name in PRODUCERS)
@@ -178,20 +184,7 @@ APPLIED = tuple(f"intermediate.{name}_applied" for name in PRODUCERS)
 
 def _applied(db_path: Path) -> dict[str, int | None]:
     """Rows per record of the keys a consumer's latest run applied; None when missing."""
-    con = duckdb.connect(str(db_path), read_only=True)
-    try:
-        return {
-            table: con.execute(f"select count(*) from {table}").fetchone()[0]  # type: ignore[index]
-            if con.execute(
-                "select count(*) from information_schema.tables"
-                " where table_schema || '.' || table_name = ?",
-                [table],
-            ).fetchone()[0]  # type: ignore[index]
-            else None
-            for table in APPLIED
-        }
-    finally:
-        con.close()
+    return _row_counts(db_path, APPLIED)
 
 
 def test_the_consumers_record_the_keys_they_applied(setup: Setup) -> None:
@@ -206,19 +199,6 @@ def test_the_consumers_record_the_keys_they_applied(setup: Setup) -> None:
     assert _applied(project.db_path) == dict.fromkeys(APPLIED, None)
 
 
-def _duplicate_a_mart_outcome(db_path: Path, *, applied: bool) -> None:
-    """Insert a second fct_goal_outcomes row with the outcome_id of a row the latest
-    run wrote, or of a row it did not."""
-    keyed = "(workspace_id, goal_code, event_id)"
-    record = "intermediate.int_goal_outcomes_attributed_applied"
-    condition = f"{keyed} {'in' if applied else 'not in'} (select {keyed[1:-1]} from {record})"
-    execute_sql(
-        db_path,
-        f"insert into marts.fct_goal_outcomes "
-        f"select * from marts.fct_goal_outcomes where {condition} limit 1",
-    )
-
-
 @pytest.mark.parametrize("applied", [True, False])
 def test_the_mart_key_test_of_a_scheduled_run_checks_the_rows_it_wrote(
     setup: Setup, applied: bool
@@ -226,13 +206,6 @@ def test_the_mart_key_test_of_a_scheduled_run_checks_the_rows_it_wrote(
     project = setup.project
     project.reset(setup.loaded)
     project.build()
-    _duplicate_a_mart_outcome(project.db_path, applied=applied)
-    tests_only = ("--select", "fct_goal_outcomes", "--resource-type", "test")
-    if applied:
-        with pytest.raises(AssertionError, match="failed"):
-            project.dbt("build", *tests_only)
-    else:
-        # written by an earlier run, whose build checked it
-        project.dbt("build", *tests_only)
-    with pytest.raises(AssertionError, match="failed"):
-        project.dbt("test", "--select", "fct_goal_outcomes")
+    record = "intermediate.int_goal_outcomes_attributed_applied"
+    _duplicate_an_outcome(project.db_path, "marts.fct_goal_outcomes", record, listed=applied)
+    _check_scoped_key_test(project, "fct_goal_outcomes", caught=applied)
