@@ -2,12 +2,5 @@
     `unique_key` config) queued in `changes`. -#}
 {% macro is_pending_change(changes, relation) -%}
     {%- set unique_key = config.get('unique_key') -%}
-    {%- set keys = [unique_key] if unique_key is string else unique_key -%}
-    exists (
-        select 1
-        from {{ changes }} as changes
-        where {% for key in keys -%}
-            changes.{{ key }} = {{ relation }}.{{ key }}{{ " and " if not loop.last }}
-        {%- endfor %}
-    )
+    {{ goals_analytics.keys_occur_in(changes, relation, [unique_key] if unique_key is string else unique_key) }}
 {%- endmacro %}

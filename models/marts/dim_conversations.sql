@@ -8,9 +8,10 @@ with
 
 conversations as (
 
-    select * from {{ ref('int_conversations_summarized') }} as summarized
     {%- if changes is not none %}
-    where {{ goals_analytics.is_pending_change(changes, 'summarized') }}
+    {{ goals_analytics.rows_matching(ref('int_conversations_summarized'), changes, config.get('unique_key')) }}
+    {%- else %}
+    select * from {{ ref('int_conversations_summarized') }}
     {%- endif %}
 
 ),

@@ -8,9 +8,10 @@ with
 
 outcomes as (
 
-    select * from {{ ref('int_goal_outcomes_attributed') }} as attributed
     {%- if changes is not none %}
-    where {{ goals_analytics.is_pending_change(changes, 'attributed') }}
+    {{ goals_analytics.rows_matching(ref('int_goal_outcomes_attributed'), changes, config.get('unique_key')) }}
+    {%- else %}
+    select * from {{ ref('int_goal_outcomes_attributed') }}
     {%- endif %}
 
 ),
