@@ -2,5 +2,6 @@
     `unique_key` config) queued in `changes`. -#}
 {% macro is_pending_change(changes, relation) -%}
     {%- set unique_key = config.get('unique_key') -%}
-    {{ goals_analytics.keys_occur_in(changes, relation, [unique_key] if unique_key is string else unique_key) }}
+    {%- set keys = [unique_key] if unique_key is string else unique_key -%}
+    {{ goals_analytics.keys_occur_in(changes, relation, keys) }}
 {%- endmacro %}
