@@ -2,10 +2,8 @@
     with the producer, so the queue starts again empty (created if missing), inside
     the model's transaction - a failed run leaves the queue for the next one. -#}
 {% macro clear_changes(producer) -%}
-    {%- set unique_key = config.get('unique_key') -%}
-    {%- set keys = [unique_key] if unique_key is string else unique_key -%}
     create or replace table {{ goals_analytics.changes_relation(producer) }} as
-    select {{ keys | join(', ') }}
+    select {{ goals_analytics.key_columns() | join(', ') }}
     from {{ producer }}
     where false
 {%- endmacro %}

@@ -10,7 +10,7 @@
         {%- if is_incremental() -%}
             delete from {{ this }}
             {%- if changes is not none %}
-            where {{ goals_analytics.is_pending_change(changes, this) }}
+            where {{ goals_analytics.keys_occur_in(changes, this, goals_analytics.key_columns()) }}
             {%- endif -%}
         {%- endif -%}
     {%- endif -%}

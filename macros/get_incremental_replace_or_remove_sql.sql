@@ -12,19 +12,12 @@
 {% macro default__get_incremental_replace_or_remove_sql(arg_dict) -%}
     {%- set target = arg_dict['target_relation'] -%}
     {%- set batch = arg_dict['temp_relation'] -%}
-    {%- set unique_key = arg_dict['unique_key'] -%}
-    {%- set keys = [unique_key] if unique_key is string else unique_key -%}
+    {%- set keys = goals_analytics.key_columns(arg_dict['unique_key']) -%}
     {%- set columns = arg_dict['dest_columns'] | map(attribute='quoted') | join(', ') -%}
     {%- set batch_columns = adapter.get_columns_in_relation(batch) | map(attribute='name') | list -%}
     {%- set changes = goals_analytics.changes_relation(target) -%}
     delete from {{ target }}
-    where exists (
-        select 1
-        from {{ batch }} as batch
-        where {% for key in keys -%}
-            batch.{{ key }} = {{ target }}.{{ key }}{{ " and " if not loop.last }}
-        {%- endfor %}
-    );
+    where {{ goals_analytics.keys_occur_in(batch, target, keys) }};
 
     insert into {{ target }} ({{ columns }})
     select {{ columns }}

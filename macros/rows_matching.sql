@@ -2,7 +2,9 @@
     relation or a CTE holding those key columns): the stored rows an incremental run
     folds its batch into, or the rows a change-queue consumer re-reads. Dispatched.
 
-    The match is an EXISTS, so the engine hashes the small side. DuckDB still read
+    The match is an EXISTS, so the engine hashes the small side (as an inner join,
+    DuckDB estimated the filtered new events larger than the stored table and hashed
+    the whole table: 0.2 s at 10M events even with nothing new). DuckDB still read
     every column of every stored row before the semi join (0.045 s for 1M
     conversations at 10M events, whatever the batch); its variant finds the row ids
     from the key columns alone, then reads whole rows for those ids only (0.02 s). -#}

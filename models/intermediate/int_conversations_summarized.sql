@@ -55,7 +55,7 @@ summarized as (
 
 stored as (
 
-    {{ goals_analytics.stored_rows_matching('summarized', ['workspace_id', 'conversation_id']) }}
+    {{ goals_analytics.rows_matching(this, 'summarized', ['workspace_id', 'conversation_id']) }}
 
 ),
 

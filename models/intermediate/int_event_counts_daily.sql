@@ -44,7 +44,7 @@ summarized as (
 
 stored as (
 
-    {{ goals_analytics.stored_rows_matching('summarized', ['workspace_id', 'event_name', 'occurred_on']) }}
+    {{ goals_analytics.rows_matching(this, 'summarized', ['workspace_id', 'event_name', 'occurred_on']) }}
 
 ),
 

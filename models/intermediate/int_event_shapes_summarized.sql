@@ -52,7 +52,7 @@ folded as (
     from (
         select * from summarized
         union all by name
-        {{ goals_analytics.stored_rows_matching('summarized', ['workspace_id', 'event_name', 'shape']) }}
+        {{ goals_analytics.rows_matching(this, 'summarized', ['workspace_id', 'event_name', 'shape']) }}
     ) as both_summaries
     group by workspace_id, event_name, shape
 

@@ -9,7 +9,7 @@ with
 conversations as (
 
     {%- if changes is not none %}
-    {{ goals_analytics.rows_matching(ref('int_conversations_summarized'), changes, config.get('unique_key')) }}
+    {{ goals_analytics.rows_matching(ref('int_conversations_summarized'), changes, goals_analytics.key_columns()) }}
     {%- else %}
     select * from {{ ref('int_conversations_summarized') }}
     {%- endif %}

@@ -9,7 +9,7 @@ with
 outcomes as (
 
     {%- if changes is not none %}
-    {{ goals_analytics.rows_matching(ref('int_goal_outcomes_attributed'), changes, config.get('unique_key')) }}
+    {{ goals_analytics.rows_matching(ref('int_goal_outcomes_attributed'), changes, goals_analytics.key_columns()) }}
     {%- else %}
     select * from {{ ref('int_goal_outcomes_attributed') }}
     {%- endif %}

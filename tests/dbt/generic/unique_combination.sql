@@ -34,13 +34,9 @@
 {%- elif scoped and changes_applied_from is not none %}
     {%- set applied = goals_analytics.applied_changes_relation(changes_applied_from) %}
     {%- if goals_analytics.relation_exists(applied) %}
-        {%- set matches = [] %}
-        {%- for key in adapter.get_columns_in_relation(applied) %}
-            {%- do matches.append("applied." ~ key.name ~ " = written." ~ key.name) %}
-        {%- endfor %}
+        {%- set keys = adapter.get_columns_in_relation(applied) | map(attribute='name') | list %}
         {%- set checked = "select distinct " ~ columns | join(', ') ~ " from " ~ model
-            ~ " as written where exists (select 1 from " ~ applied ~ " as applied where "
-            ~ matches | join(' and ') ~ ")" %}
+            ~ " as written where " ~ goals_analytics.keys_occur_in(applied, 'written', keys) %}
     {%- endif %}
 {%- endif %}
 
