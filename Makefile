@@ -39,6 +39,7 @@ dev: install
 
 test: install
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 	$(BIN)/dg check defs
 	$(BIN)/python -m pytest -n 2
 
