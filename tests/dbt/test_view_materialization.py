@@ -81,7 +81,7 @@ def test_a_changed_parent_column_creates_its_views_again(setup: Setup) -> None:
 def test_a_changed_model_creates_its_view_again(setup: Setup) -> None:
     project = setup.project
     project.reset(setup.built)
-    model = project.dir / "models" / "staging" / "stg_seeds__workspaces.sql"
+    model = project.dir / "models" / "staging" / "seeds" / "stg_seeds__workspaces.sql"
     original = model.read_text()
     model.write_text(original + "\n-- edited\n")
     try:
