@@ -9,12 +9,14 @@
    Both are cached in ``bench/out/`` by their arguments and generated in child
    processes when missing.
 2. Full build: a fresh warehouse (``bench/out/bench-<events>.duckdb``, deleted
-   afterwards unless ``--keep``); ingest the N events; ``dbt build --full-refresh``
-   (without unit tests) with a dbt target folder of this run's own
-   (``bench/out/target-<pid>``, removed afterwards), so dbt parses from scratch and the
-   project's ``target/`` is left alone.
-3. Incremental run: ingest the next-day batch; ``dbt build`` as a scheduled run does it
-   (no ``--full-refresh``; the same target folder, so dbt reuses its partial parse).
+   afterwards unless ``--keep``); ingest the N events; the build of
+   ``goals build --full-refresh`` (``cli.dbt_runner.run_build``: ``dbt build
+   --full-refresh`` without unit tests, then the configuration's fingerprint recorded)
+   with a dbt target folder of this run's own (``bench/out/target-<pid>``, removed
+   afterwards), so dbt parses from scratch and the project's ``target/`` is left alone.
+3. Incremental run: ingest the next-day batch; the build of ``goals build`` as a
+   scheduled run does it (incremental, the unchanged configuration left out; the same
+   target folder, so dbt reuses its partial parse).
 
 Every ingest and build runs in a child process of its own: the peak RSS of a phase is
 its process's (``os.wait4``), not the lifetime peak of one process doing everything.
@@ -88,6 +90,7 @@ class IngestPhase:
 @dataclass
 class BuildPhase:
     command: str = ""
+    skipped_configuration: bool = False
     seconds: float = 0.0  # wall time of dbt (start-up, parsing and execution)
     elapsed: float | None = None  # dbt's own elapsed time (execution only)
     process_seconds: float = 0.0
@@ -327,21 +330,21 @@ def _phase_ingest(spec: dict[str, Any]) -> dict[str, Any]:
 
 
 def _phase_build(spec: dict[str, Any]) -> dict[str, Any]:
-    from cli.dbt_runner import run_dbt
+    from cli.dbt_runner import run_build
 
     target = Path(spec["target"])
     run_results = target / "run_results.json"
     run_results.unlink(missing_ok=True)
     began = time.perf_counter()
-    outcome = run_dbt(
-        "build",
-        *spec["args"],
+    # as `goals build [--full-refresh]` runs it
+    outcome = run_build(
+        Path(spec["db"]),
         "--target-path",
         str(target),
         "--log-path",
         str(OUT / "logs"),
         "--quiet",  # errors still print
-        db_path=Path(spec["db"]),
+        full_refresh=bool(spec["full_refresh"]),
     )
     seconds = time.perf_counter() - began
     data = json.loads(run_results.read_text()) if run_results.is_file() else {}
@@ -357,6 +360,7 @@ def _phase_build(spec: dict[str, Any]) -> dict[str, Any]:
         "seconds": seconds,
         "elapsed": data.get("elapsed_time"),
         "success": outcome.success,
+        "skipped_configuration": outcome.skipped_configuration,
         "nodes": sorted(nodes, key=lambda n: -n["seconds"]),
     }
 
@@ -453,12 +457,12 @@ def run_ingest(db_path: Path, paths: list[Path], phase: IngestPhase) -> None:
 
 
 def run_build(db_path: Path, target: Path, phase: BuildPhase, *, full_refresh: bool) -> None:
-    from cli.dbt_runner import build_args
-
-    args = build_args(full_refresh=full_refresh)
-    phase.command = " ".join(["dbt build", *args])
-    spec = {"db": str(db_path), "target": str(target), "args": args}
+    spec = {"db": str(db_path), "target": str(target), "full_refresh": full_refresh}
     data, child = run_phase("build", spec)
+    phase.skipped_configuration = bool(data.get("skipped_configuration"))
+    phase.command = "goals build" + (" --full-refresh" if full_refresh else "")
+    if phase.skipped_configuration:
+        phase.command += " (configuration unchanged: left out)"
     phase.seconds = data["seconds"]
     phase.elapsed = data["elapsed"]
     phase.success = bool(data["success"])

@@ -29,7 +29,7 @@ import typer
 from rich.console import Console
 from rich.text import Text
 
-from cli.dbt_runner import PROJECT_DIR, run_dbt
+from cli.dbt_runner import PROJECT_DIR, release_dbt_connections, run_dbt
 
 PROJECT_SEEDS_DIR = PROJECT_DIR / "seeds"
 
@@ -470,20 +470,6 @@ def _cache_dir() -> Path:
     return Path(tempfile.gettempdir()) / f"goals-analytics-cli-{user}"
 
 
-def _release_dbt_connections() -> None:
-    """Close the DuckDB instance dbt-duckdb keeps in this process after an in-process run."""
-    try:
-        from dbt.adapters.duckdb.connections import DuckDBConnectionManager
-    except ImportError:
-        return
-    env = getattr(DuckDBConnectionManager, "_ENV", None)
-    if env is not None:
-        with suppress(Exception):
-            env.close()
-    with suppress(Exception):
-        DuckDBConnectionManager.close_all_connections()  # type: ignore[no-untyped-call]
-
-
 def _compile_with_dbt() -> CompiledProject:
     with tempfile.TemporaryDirectory(prefix="goals-compile-") as tmp:
         tmp_dir = Path(tmp)
@@ -502,7 +488,7 @@ def _compile_with_dbt() -> CompiledProject:
             "none",
             db_path=tmp_dir / "goals_cli.duckdb",
         )
-        _release_dbt_connections()
+        release_dbt_connections()
         manifest_path = target / "manifest.json"
         if not outcome.success or not manifest_path.is_file():
             detail = f": {outcome.exception}" if outcome.exception else ""

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from cli._common import fail, resolve_db_path
-from cli.dbt_runner import build_args, run_dbt
+from cli._common import err, fail, resolve_db_path
+from cli.dbt_runner import run_build
 
 DbOption = Annotated[
     Path | None,
@@ -40,7 +39,10 @@ def build(
     """Build seeds, models and marts with dbt, running every data test.
 
     Incremental: outcomes, conversations and the event catalog's shapes process only the
-    events loaded since the last build and what changed goals or seeds affect.
+    events loaded since the last build and what changed goals or seeds affect. Without
+    --select, --full-refresh or --unit-tests, the configuration (the seeds and the models
+    built from them alone) is left out while it is unchanged since its last successful
+    build.
     """
     from ingest.schema import ensure_raw_schema
     from ingest.warehouse import WarehouseLockedError, connect
@@ -49,12 +51,21 @@ def build(
     try:
         with connect(db_path) as con:
             ensure_raw_schema(con)
+        outcome = run_build(
+            db_path,
+            select=select or (),
+            with_unit_tests=unit_tests,
+            full_refresh=full_refresh,
+            dbt_vars={"reference_time": reference_time} if reference_time else None,
+        )
     except WarehouseLockedError as exc:
         fail(str(exc))
-    extra = build_args(select or (), with_unit_tests=unit_tests, full_refresh=full_refresh)
-    if reference_time:
-        extra += ["--vars", json.dumps({"reference_time": reference_time})]
-    outcome = run_dbt("build", *extra, db_path=db_path)
+    if outcome.skipped_configuration:
+        err().print(
+            "The configuration (seeds, models/intermediate/config) is unchanged since its "
+            "last successful build: left out.",
+            style="dim",
+        )
     if not outcome.success:
         fail("dbt build failed: see the messages above.")
 

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import os
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 
@@ -17,14 +19,22 @@ class DbtOutcome:
     exception: BaseException | None
 
 
-def dbt_args(command: str, *extra: str) -> list[str]:
-    """The argument list for one dbt command, pinned to this project and its profile."""
+@dataclass(frozen=True)
+class BuildOutcome:
+    success: bool
+    exception: BaseException | None
+    #: the configuration was left out: unchanged since its last successful build
+    skipped_configuration: bool
+
+
+def dbt_args(command: str, *extra: str, project_dir: Path = PROJECT_DIR) -> list[str]:
+    """The argument list for one dbt command, pinned to the project and its profile."""
     return [
         command,
         "--project-dir",
-        str(PROJECT_DIR),
+        str(project_dir),
         "--profiles-dir",
-        str(PROJECT_DIR),
+        str(project_dir),
         *extra,
     ]
 
@@ -44,13 +54,69 @@ def _warehouse_env(db_path: Path | None) -> Iterator[None]:
                 os.environ["DUCKDB_PATH"] = saved
 
 
-def run_dbt(command: str, *extra: str, db_path: Path | None = None) -> DbtOutcome:
+def run_dbt(
+    command: str, *extra: str, db_path: Path | None = None, project_dir: Path = PROJECT_DIR
+) -> DbtOutcome:
     """Invoke dbt in-process; `db_path` overrides DUCKDB_PATH for this call only."""
     from dbt.cli.main import dbtRunner
 
     with _warehouse_env(db_path):
-        result = dbtRunner().invoke(dbt_args(command, *extra))
+        result = dbtRunner().invoke(dbt_args(command, *extra, project_dir=project_dir))
     return DbtOutcome(success=bool(result.success), exception=result.exception)
+
+
+def run_build(
+    db_path: Path,
+    *extra: str,
+    select: Sequence[str] = (),
+    with_unit_tests: bool = False,
+    full_refresh: bool = False,
+    dbt_vars: Mapping[str, Any] | None = None,
+    project_dir: Path = PROJECT_DIR,
+) -> BuildOutcome:
+    """`dbt build` of the warehouse at `db_path` as `goals build` runs it (`extra`: more
+    dbt arguments, such as a target folder).
+
+    A plain scheduled build leaves the configuration out while it is unchanged since its
+    last successful build (orchestration/configuration_state.py); a successful build of
+    every node records the configuration's fingerprint for the next one. Returns with
+    the warehouse file closed.
+    """
+    from ingest.warehouse import connect
+    from orchestration.configuration_state import (
+        can_skip_configuration,
+        configuration_fingerprint,
+        exclude_configuration_args,
+        record_fingerprint,
+        stored_fingerprint,
+        target_name,
+    )
+
+    # only the DuckDB target keeps a fingerprint (read and written with DuckDB)
+    keeps_fingerprint = target_name() == "duckdb"
+    fingerprint = configuration_fingerprint(project_dir, dbt_vars)
+    stored = None
+    if keeps_fingerprint:
+        with connect(db_path) as con:
+            stored = stored_fingerprint(con)
+    skip = keeps_fingerprint and can_skip_configuration(
+        stored,
+        fingerprint,
+        select=select,
+        full_refresh=full_refresh,
+        with_unit_tests=with_unit_tests,
+    )
+    args = build_args(select, with_unit_tests=with_unit_tests, full_refresh=full_refresh)
+    if skip:
+        args += exclude_configuration_args()
+    if dbt_vars:
+        args += ["--vars", json.dumps(dict(dbt_vars), sort_keys=True)]
+    outcome = run_dbt("build", *args, *extra, db_path=db_path, project_dir=project_dir)
+    release_dbt_connections()
+    if outcome.success and keeps_fingerprint and not skip and not select:
+        with connect(db_path) as con:
+            record_fingerprint(con, fingerprint)
+    return BuildOutcome(outcome.success, outcome.exception, skipped_configuration=skip)
 
 
 def build_args(
@@ -64,3 +130,18 @@ def build_args(
     if not with_unit_tests:
         args += ["--exclude-resource-type", "unit_test"]
     return args
+
+
+def release_dbt_connections() -> None:
+    """Close the DuckDB instance dbt-duckdb keeps in this process after an in-process run, so
+    that this process (or another) can open the warehouse again."""
+    try:
+        from dbt.adapters.duckdb.connections import DuckDBConnectionManager
+    except ImportError:
+        return
+    env = getattr(DuckDBConnectionManager, "_ENV", None)
+    if env is not None:
+        with suppress(Exception):
+            env.close()
+    with suppress(Exception):
+        DuckDBConnectionManager.close_all_connections()  # type: ignore[no-untyped-call]

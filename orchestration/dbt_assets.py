@@ -7,6 +7,7 @@ as asset checks."""
 import json
 import shutil
 from collections.abc import Iterator, Mapping
+from pathlib import Path
 from typing import Any
 
 import duckdb
@@ -25,6 +26,13 @@ from dagster import (
 )
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_assets
 
+from orchestration.configuration_state import (
+    can_skip_configuration,
+    configuration_fingerprint,
+    record_fingerprint,
+    stored_fingerprint,
+    target_name,
+)
 from orchestration.helpers import (
     DUCKDB_WRITER_POOL,
     LOCK_RETRY_POLICY,
@@ -91,7 +99,18 @@ def build_dbt_assets(
         warehouse: WarehouseResource,
         config: DbtBuildConfig,
     ) -> Iterator[DbtEvent]:
-        args = dbt_build_args(full_refresh=config.full_refresh)
+        # Only a run of every dbt asset may leave the configuration out or record it.
+        whole = not context.is_subset and target_name() == "duckdb"
+        fingerprint = configuration_fingerprint(Path(dbt.project_dir))
+        skip = whole and can_skip_configuration(
+            _stored_fingerprint(context, warehouse), fingerprint, full_refresh=config.full_refresh
+        )
+        if skip:
+            context.log.info(
+                "The configuration (tag:configuration) is unchanged since its last successful "
+                "build: left out of this run."
+            )
+        args = dbt_build_args(full_refresh=config.full_refresh, skip_configuration=skip)
         with warehouse.dbt_env() as db_path:
             invocation = dbt.cli(args, context=context, raise_on_error=False)
         # DuckDB allows one writer: collect every event first, so that the dbt process has
@@ -108,6 +127,8 @@ def build_dbt_assets(
             )
 
         counts = _row_counts(context, warehouse, events, relations)
+        if error is None and whole and not skip:
+            _record_fingerprint(context, warehouse, fingerprint)
         if error is None and own_target:
             # Each invocation writes artifacts to its own target/<step>-<run>-<id> folder;
             # kept when dbt failed (dbt.log, compiled SQL), removed otherwise.
@@ -126,6 +147,28 @@ def build_dbt_assets(
             raise Failure(description=error_text, allow_retries=False)
 
     return goals_dbt
+
+
+def _stored_fingerprint(context: AssetExecutionContext, warehouse: WarehouseResource) -> str | None:
+    """The configuration fingerprint the warehouse holds; None when it cannot be read (the
+    run then builds the configuration)."""
+    try:
+        with warehouse.connect() as con:
+            return stored_fingerprint(con)
+    except (WarehouseBusyError, duckdb.Error) as exc:
+        context.log.info(f"Configuration fingerprint not read, building it: {exc}")
+        return None
+
+
+def _record_fingerprint(
+    context: AssetExecutionContext, warehouse: WarehouseResource, fingerprint: str
+) -> None:
+    try:
+        with warehouse.connect() as con:
+            record_fingerprint(con, fingerprint)
+    except (WarehouseBusyError, duckdb.Error) as exc:
+        # harmless: the next run builds the configuration and records it
+        context.log.warning(f"Configuration fingerprint not recorded: {exc}")
 
 
 def _unique_id(event: Output | AssetMaterialization) -> str | None:

@@ -17,6 +17,8 @@ from typing import Any
 
 from dagster import AssetKey, Backoff, Failure, Jitter, RetryPolicy
 
+from orchestration.configuration_state import exclude_configuration_args
+
 #: The one concurrency pool every step that writes DuckDB runs in (limit 1 on the instance).
 DUCKDB_WRITER_POOL = "duckdb_writer"
 
@@ -52,6 +54,7 @@ def dbt_build_args(
     with_unit_tests: bool = False,
     dbt_vars: Mapping[str, Any] | None = None,
     full_refresh: bool = False,
+    skip_configuration: bool = False,
 ) -> list[str]:
     """Arguments of the `dbt build` the dbt assets run.
 
@@ -59,12 +62,16 @@ def dbt_build_args(
     checks of the run). Unit tests are for CI (`goals build --unit-tests`, pytest), never
     for scheduled runs, so they are excluded unless asked for. A scheduled run is
     incremental; `full_refresh` rebuilds the incremental models from every raw event.
+    `skip_configuration` leaves the configuration nodes out (unchanged since their last
+    successful build: orchestration/configuration_state.py).
     """
     args = ["build"]
     if full_refresh:
         args.append("--full-refresh")
     if not with_unit_tests:
         args += ["--exclude-resource-type", "unit_test"]
+    if skip_configuration:
+        args += exclude_configuration_args()
     if dbt_vars:
         args += ["--vars", json.dumps(dict(dbt_vars), sort_keys=True)]
     return args
@@ -286,42 +293,6 @@ def is_settled(mtime: float, now: float, settle_seconds: float) -> bool:
 
 
 # --------------------------------------------------------------------- manifest freshness
-
-_DBT_PATH_KEYS = {
-    "model-paths": ["models"],
-    "seed-paths": ["seeds"],
-    "macro-paths": ["macros"],
-    "test-paths": ["tests"],
-    "analysis-paths": ["analyses"],
-    "snapshot-paths": ["snapshots"],
-}
-_DBT_FILES = (
-    "dbt_project.yml",
-    "profiles.yml",
-    "packages.yml",
-    "dependencies.yml",
-    "selectors.yml",
-)
-#: Files dbt reads from those folders (Python files only count under model-paths: test-paths
-#: may hold pytest modules, which are not dbt's).
-_DBT_SUFFIXES = frozenset({".sql", ".yml", ".yaml", ".csv", ".md", ".jinja", ".jinja2"})
-
-
-def manifest_inputs(project_dir: Path, dbt_project: Mapping[str, Any]) -> list[Path]:
-    """Every file whose content can change dbt's manifest: dbt_project.yml and the package
-    files, and the dbt files under the model/seed/macro/test/analysis/snapshot paths."""
-    inputs = [project_dir / name for name in _DBT_FILES if (project_dir / name).is_file()]
-    for key, default in _DBT_PATH_KEYS.items():
-        for rel in dbt_project.get(key) or default:
-            root = project_dir / str(rel)
-            if not root.is_dir():
-                continue
-            for path in root.rglob("*"):
-                suffix = path.suffix.lower()
-                wanted = suffix in _DBT_SUFFIXES or (suffix == ".py" and key == "model-paths")
-                if wanted and path.is_file():
-                    inputs.append(path)
-    return sorted(set(inputs))
 
 
 def manifest_fingerprint(project_dir: Path, inputs: Iterable[Path]) -> str:

@@ -18,11 +18,11 @@ import subprocess
 import sys
 from pathlib import Path
 
-import yaml
 from dagster_dbt import DbtProject
 from filelock import FileLock
 
-from orchestration.helpers import manifest_fingerprint, manifest_inputs, manifest_is_stale
+from orchestration.dbt_files import manifest_inputs, project_config
+from orchestration.helpers import manifest_fingerprint, manifest_is_stale
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 # Dagster's own target folder: `goals build` and plain `dbt` runs rewrite target/manifest.json
@@ -41,8 +41,7 @@ def dbt_project(project_dir: Path = PROJECT_DIR) -> DbtProject:
 
 
 def current_fingerprint(project: DbtProject) -> str:
-    with open(project.project_dir / "dbt_project.yml", encoding="utf-8") as handle:
-        config = yaml.safe_load(handle) or {}
+    config = project_config(project.project_dir)
     return manifest_fingerprint(project.project_dir, manifest_inputs(project.project_dir, config))
 
 

@@ -14,6 +14,7 @@ from typing import Any
 
 import duckdb
 
+from cli.dbt_runner import BuildOutcome, run_build
 from demo.edge_cases import GOAL_COLUMNS
 from tests.dbt.conftest import MARTS, copy_project
 
@@ -70,7 +71,7 @@ class Project:
     def dbt(self, *args: str) -> None:
         from dbt.cli.main import dbtRunner
 
-        from cli._common import _release_dbt_connections
+        from cli.dbt_runner import release_dbt_connections
 
         argv = [
             *args,
@@ -85,15 +86,26 @@ class Project:
             try:
                 result = dbtRunner().invoke(argv)
             finally:
-                _release_dbt_connections()
+                release_dbt_connections()
         if not result.success:
             raise AssertionError(f"dbt {' '.join(args)} failed: {result.exception}")
 
-    def build(self, *, full_refresh: bool = False) -> None:
-        """Seeds and models in one invocation, as a scheduled run does (the data tests
-        are exercised elsewhere)."""
-        args = ["build", "--exclude-resource-type", "unit_test", "--exclude-resource-type", "test"]
-        self.dbt(*args, *(["--full-refresh"] if full_refresh else []))
+    def build(self, *, full_refresh: bool = False) -> BuildOutcome:
+        """Seeds and models in one invocation, as `goals build` runs it: the configuration
+        is left out while unchanged (the data tests are exercised elsewhere)."""
+        outcome = run_build(
+            self.db_path,
+            "--target-path", str(self.target),
+            "--log-path", str(self.target / "logs"),
+            "--exclude-resource-type", "test",
+            "--quiet",
+            full_refresh=full_refresh,
+            dbt_vars={"reference_time": REFERENCE_TIME},
+            project_dir=self.dir,
+        )  # fmt: skip
+        if not outcome.success:
+            raise AssertionError(f"dbt build failed: {outcome.exception}")
+        return outcome
 
 
 @contextmanager

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from dagster import AssetKey, Backoff, Failure, RetryPolicy
 
+from orchestration.dbt_files import manifest_inputs
 from orchestration.helpers import (
     DUCKDB_WRITER_POOL,
     LOCK_RETRY_POLICY,
@@ -27,7 +28,6 @@ from orchestration.helpers import (
     lock_failure_message,
     lock_holder,
     manifest_fingerprint,
-    manifest_inputs,
     manifest_is_stale,
     model_names_in_layer,
     model_relations,

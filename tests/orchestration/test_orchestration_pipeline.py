@@ -108,11 +108,19 @@ def test_main_job_builds_the_marts(tmp_path: Path) -> None:
     assert _count(db, relations["fct_goal_outcomes"]) == 2  # add_to_cart + purchase
     assert all(check.passed for check in result.get_asset_check_evaluations())
 
-    # the same landing folder again: nothing new is loaded, the marts are rebuilt
+    # the same landing folder again: nothing new is loaded, the marts are rebuilt; the
+    # configuration, unchanged, is left out (its assets and checks are not in this run)
     again = execute_main_job(db, landing)
     assert again.success, failure_messages(again)
-    events = _materialized(again)[AssetKey([RAW_SOURCE_NAME, "events"])]
+    rebuilt = _materialized(again)
+    events = rebuilt[AssetKey([RAW_SOURCE_NAME, "events"])]
     assert (events["files_loaded"], events["files_skipped"], events[ROW_COUNT_KEY]) == (0, 1, 2)
+    assert AssetKey(["seeds", "goals"]) in done
+    assert AssetKey(["seeds", "goals"]) not in rebuilt
+    assert AssetKey(["intermediate", "int_goals_fingerprinted"]) not in rebuilt
+    assert {AssetKey(["marts", mart]) for mart in MARTS} <= set(rebuilt)
+    assert all(check.passed for check in again.get_asset_check_evaluations())
+    assert len(again.get_asset_check_evaluations()) < len(result.get_asset_check_evaluations())
 
 
 def test_run_main_job_reports_success(tmp_path: Path) -> None:
