@@ -17,6 +17,8 @@ PROJECT_DIR = Path(__file__).resolve().parent.parent
 class DbtOutcome:
     success: bool
     exception: BaseException | None
+    #: the nodes the command ran (`resource_type`, `tags`, `schema`, `alias`)
+    nodes: tuple[Mapping[str, Any], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -62,7 +64,21 @@ def run_dbt(
 
     with _warehouse_env(db_path):
         result = dbtRunner().invoke(dbt_args(command, *extra, project_dir=project_dir))
-    return DbtOutcome(success=bool(result.success), exception=result.exception)
+    return DbtOutcome(
+        success=bool(result.success),
+        exception=result.exception,
+        nodes=tuple(_node_summary(r.node) for r in getattr(result.result, "results", None) or ()),
+    )
+
+
+def _node_summary(node: Any) -> dict[str, Any]:
+    resource_type = getattr(node, "resource_type", None)
+    return {
+        "resource_type": getattr(resource_type, "value", resource_type),
+        "tags": list(getattr(node, "tags", None) or ()),
+        "schema": getattr(node, "schema", None),
+        "alias": getattr(node, "alias", None),
+    }
 
 
 def run_build(
@@ -86,6 +102,7 @@ def run_build(
     from orchestration.configuration_state import (
         can_skip_configuration,
         configuration_fingerprint,
+        configuration_relations,
         exclude_configuration_args,
         record_fingerprint,
         stored_fingerprint,
@@ -115,7 +132,7 @@ def run_build(
     release_dbt_connections()
     if outcome.success and keeps_fingerprint and not skip and not select:
         with connect(db_path) as con:
-            record_fingerprint(con, fingerprint)
+            record_fingerprint(con, fingerprint, configuration_relations(outcome.nodes))
     return BuildOutcome(outcome.success, outcome.exception, skipped_configuration=skip)
 
 

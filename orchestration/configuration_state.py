@@ -7,9 +7,11 @@ the seeds and rebuilds five tables that come out the same (about 0.3 s of a 4.5 
 10M events; docs/benchmarks.md).
 
 - After a successful build of every node, the runner records a fingerprint of those
-  inputs in the warehouse (`intermediate.configuration_fingerprint`).
-- A later scheduled build whose fingerprint matches passes `--exclude tag:configuration`;
-  the models downstream read the configuration tables as they are.
+  inputs in the warehouse (`intermediate.configuration_fingerprint`), with the tables
+  and views the configuration's nodes wrote.
+- A later scheduled build whose fingerprint matches, and finds those relations, passes
+  `--exclude tag:configuration`; the models downstream read the configuration tables
+  as they are.
 - Any dbt run that builds a configuration node first drops the record (the
   `forget_configuration_fingerprint` on-run-start hook), so a run by hand with other
   variables, a failed or killed run, or a partial build never leaves a record that no
@@ -23,7 +25,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from importlib import metadata
 from pathlib import Path
 from typing import Any
@@ -70,36 +72,66 @@ def _version(package: str) -> str:
         return ""
 
 
+def configuration_relations(nodes: Iterable[Mapping[str, Any]]) -> list[str]:
+    """`schema.alias` of the configuration's seeds and models among dbt `nodes` (manifest
+    entries, or the nodes of a run's results as dicts)."""
+    return sorted(
+        f"{node['schema']}.{node['alias']}"
+        for node in nodes
+        if node.get("resource_type") in ("seed", "model")
+        and CONFIGURATION_TAG in (node.get("tags") or ())
+    )
+
+
 def stored_fingerprint(con: duckdb.DuckDBPyConnection) -> str | None:
-    """The fingerprint recorded after the configuration's last successful build, or None
-    (never built, or dropped by a run that rebuilt a configuration node since)."""
-    found = con.execute(
-        "select 1 from duckdb_tables() where database_name = current_database() "
-        "and schema_name = ? and table_name = ?",
-        [FINGERPRINT_SCHEMA, FINGERPRINT_TABLE],
-    ).fetchone()
-    if found is None:
+    """The fingerprint recorded after the configuration's last successful build, or None:
+    never built, dropped by a run that rebuilt a configuration node since, or one of the
+    tables and views that build wrote is gone (dropped by hand, say)."""
+    if not _relations_exist(con, [f"{FINGERPRINT_SCHEMA}.{FINGERPRINT_TABLE}"]):
         return None
     row = con.execute(
-        f"select fingerprint from {FINGERPRINT_SCHEMA}.{FINGERPRINT_TABLE}"
+        f"select fingerprint, relations from {FINGERPRINT_SCHEMA}.{FINGERPRINT_TABLE}"
     ).fetchone()
-    return None if row is None else str(row[0])
+    if row is None or not _relations_exist(con, list(row[1])):
+        return None
+    return str(row[0])
 
 
-def record_fingerprint(con: duckdb.DuckDBPyConnection, fingerprint: str) -> None:
-    """Record `fingerprint` as the configuration's (one row, in one transaction)."""
+def record_fingerprint(
+    con: duckdb.DuckDBPyConnection, fingerprint: str, relations: Sequence[str]
+) -> None:
+    """Record `fingerprint` as the configuration's, with the `relations` (`schema.name`)
+    its build wrote (one row, in one transaction)."""
     con.execute("begin")
     try:
         con.execute(f"create schema if not exists {FINGERPRINT_SCHEMA}")
         con.execute(
             f"create or replace table {FINGERPRINT_SCHEMA}.{FINGERPRINT_TABLE} as "
-            "select ?::varchar as fingerprint, now()::timestamptz as recorded_at",
-            [fingerprint],
+            "select ?::varchar as fingerprint, ?::varchar[] as relations, "
+            "now()::timestamptz as recorded_at",
+            [fingerprint, list(relations)],
         )
         con.execute("commit")
     except BaseException:
         con.execute("rollback")
         raise
+
+
+def _relations_exist(con: duckdb.DuckDBPyConnection, relations: Sequence[str]) -> bool:
+    """Every `schema.name` in `relations` is a table or view of the current database."""
+    if not relations:
+        return True
+    found = con.execute(
+        "select count(distinct schema_name || '.' || table_name) from ("
+        " select schema_name, table_name from duckdb_tables()"
+        " where database_name = current_database()"
+        " union all"
+        " select schema_name, view_name from duckdb_views()"
+        " where database_name = current_database() and not internal"
+        ") where list_contains(?, schema_name || '.' || table_name)",
+        [list(relations)],
+    ).fetchone()
+    return found is not None and found[0] == len(set(relations))
 
 
 def can_skip_configuration(

@@ -26,9 +26,11 @@ from dagster import (
 )
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_assets
 
+from ingest.warehouse import WarehouseLockedError, connect
 from orchestration.configuration_state import (
     can_skip_configuration,
     configuration_fingerprint,
+    configuration_relations,
     record_fingerprint,
     stored_fingerprint,
     target_name,
@@ -83,7 +85,9 @@ def build_dbt_assets(
     retry_policy: RetryPolicy = LOCK_RETRY_POLICY,
 ) -> AssetsDefinition:
     """`dbt build` of the whole project (minus unit tests) in the DuckDB writer pool."""
-    relations = model_relations(load_manifest(project))
+    manifest = load_manifest(project)
+    relations = model_relations(manifest)
+    configuration = configuration_relations(manifest["nodes"].values())
 
     @dbt_assets(
         manifest=project.manifest_path,
@@ -128,7 +132,7 @@ def build_dbt_assets(
 
         counts = _row_counts(context, warehouse, events, relations)
         if error is None and whole and not skip:
-            _record_fingerprint(context, warehouse, fingerprint)
+            _record_fingerprint(context, warehouse, fingerprint, configuration)
         if error is None and own_target:
             # Each invocation writes artifacts to its own target/<step>-<run>-<id> folder;
             # kept when dbt failed (dbt.log, compiled SQL), removed otherwise.
@@ -150,22 +154,26 @@ def build_dbt_assets(
 
 
 def _stored_fingerprint(context: AssetExecutionContext, warehouse: WarehouseResource) -> str | None:
-    """The configuration fingerprint the warehouse holds; None when it cannot be read (the
-    run then builds the configuration)."""
+    """The configuration fingerprint the warehouse holds; None when it cannot be read at
+    once (the run then builds the configuration, and a held lock is left to dbt and the
+    step's retry policy, as before)."""
     try:
-        with warehouse.connect() as con:
+        with connect(warehouse.path(), lock_timeout=0) as con:
             return stored_fingerprint(con)
-    except (WarehouseBusyError, duckdb.Error) as exc:
+    except (WarehouseLockedError, duckdb.Error) as exc:
         context.log.info(f"Configuration fingerprint not read, building it: {exc}")
         return None
 
 
 def _record_fingerprint(
-    context: AssetExecutionContext, warehouse: WarehouseResource, fingerprint: str
+    context: AssetExecutionContext,
+    warehouse: WarehouseResource,
+    fingerprint: str,
+    configuration: list[str],
 ) -> None:
     try:
         with warehouse.connect() as con:
-            record_fingerprint(con, fingerprint)
+            record_fingerprint(con, fingerprint, configuration)
     except (WarehouseBusyError, duckdb.Error) as exc:
         # harmless: the next run builds the configuration and records it
         context.log.warning(f"Configuration fingerprint not recorded: {exc}")

@@ -56,6 +56,17 @@ class Warehouse:
         finally:
             con.close()
 
+    def recorded_relations(self) -> set[str]:
+        con = duckdb.connect(str(self.db_path))
+        try:
+            row = con.execute(
+                "select relations from intermediate.configuration_fingerprint"
+            ).fetchone()
+        finally:
+            con.close()
+        assert row is not None
+        return set(row[0])
+
     def workspaces(self) -> int:
         con = duckdb.connect(str(self.db_path))
         try:
@@ -73,11 +84,24 @@ def test_an_unchanged_configuration_is_left_out(tmp_path: Path) -> None:
     assert not first.skipped_configuration
     assert ran >= CONFIGURATION | ALWAYS
     assert warehouse.fingerprint() == configuration_fingerprint(warehouse.project)
+    assert warehouse.recorded_relations() >= {
+        "seeds.goals",
+        "staging.stg_seeds__workspaces",
+        "intermediate.int_goals_fingerprinted",
+    }
 
     second, ran = warehouse.build()
     assert second.skipped_configuration
     assert not CONFIGURATION & ran
     assert ran >= ALWAYS
+
+    # a configuration relation dropped by hand: the record is not trusted
+    con = duckdb.connect(str(warehouse.db_path))
+    con.execute("drop table intermediate.int_goals_fingerprinted")
+    con.close()
+    rebuilt, ran = warehouse.build()
+    assert not rebuilt.skipped_configuration
+    assert ran >= CONFIGURATION
 
     # a changed seed: the configuration is built again, and recorded again
     seed = warehouse.project / "seeds" / "workspaces.csv"

@@ -15,6 +15,7 @@ from orchestration.configuration_state import (
     CONFIGURATION_TAG,
     can_skip_configuration,
     configuration_fingerprint,
+    configuration_relations,
     exclude_configuration_args,
     record_fingerprint,
     stored_fingerprint,
@@ -62,18 +63,37 @@ def test_fingerprint_follows_content_variables_and_target(tmp_path: Path) -> Non
     assert configuration_fingerprint(root) != first
 
 
-def test_fingerprint_is_kept_in_the_warehouse(tmp_path: Path) -> None:
+def test_fingerprint_is_kept_in_the_warehouse_while_its_relations_are(tmp_path: Path) -> None:
     con = duckdb.connect(str(tmp_path / "w.duckdb"))
     try:
         assert stored_fingerprint(con) is None
-        record_fingerprint(con, "abc")
+        con.execute("create schema seeds; create table seeds.goals (x int)")
+        con.execute("create schema staging; create view staging.stg_goals as select 1 as x")
+        record_fingerprint(con, "abc", ["seeds.goals", "staging.stg_goals"])
         assert stored_fingerprint(con) == "abc"
-        record_fingerprint(con, "def")
+        record_fingerprint(con, "def", ["seeds.goals", "staging.stg_goals"])
         assert stored_fingerprint(con) == "def"
         rows = con.execute("select count(*) from intermediate.configuration_fingerprint")
         assert rows.fetchone() == (1,)
+
+        con.execute("drop view staging.stg_goals")  # dropped by hand: not to be trusted
+        assert stored_fingerprint(con) is None
+        con.execute("create view staging.stg_goals as select 1 as x")
+        assert stored_fingerprint(con) == "def"
+        con.execute("drop table seeds.goals")
+        assert stored_fingerprint(con) is None
     finally:
         con.close()
+
+
+def test_configuration_relations_are_the_tagged_seeds_and_models() -> None:
+    nodes = [
+        {"resource_type": "seed", "tags": ["configuration"], "schema": "seeds", "alias": "goals"},
+        {"resource_type": "model", "tags": ["configuration"], "schema": "s", "alias": "m"},
+        {"resource_type": "test", "tags": ["configuration"], "schema": "s", "alias": "t"},
+        {"resource_type": "model", "tags": [], "schema": "marts", "alias": "dim_goals"},
+    ]
+    assert configuration_relations(nodes) == ["s.m", "seeds.goals"]
 
 
 @pytest.mark.parametrize(

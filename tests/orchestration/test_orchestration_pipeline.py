@@ -107,6 +107,13 @@ def test_main_job_builds_the_marts(tmp_path: Path) -> None:
         assert done[key][ROW_COUNT_KEY] == _count(db, relation), mart
     assert _count(db, relations["fct_goal_outcomes"]) == 2  # add_to_cart + purchase
     assert all(check.passed for check in result.get_asset_check_evaluations())
+    con = open_read_only(db)
+    try:
+        recorded = con.execute("select relations from intermediate.configuration_fingerprint")
+        relations = set(recorded.fetchone()[0])  # type: ignore[index]
+    finally:
+        con.close()
+    assert {"seeds.goals", "intermediate.int_goals_fingerprinted"} <= relations
 
     # the same landing folder again: nothing new is loaded, the marts are rebuilt; the
     # configuration, unchanged, is left out (its assets and checks are not in this run)
