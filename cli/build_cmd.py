@@ -62,8 +62,8 @@ def build(
         fail(str(exc))
     if outcome.skipped_configuration:
         err().print(
-            "The configuration (seeds, models/intermediate/config) is unchanged since its "
-            "last successful build: left out.",
+            "The configuration (the seeds and the models built from them alone) is unchanged "
+            "since its last successful build: left out.",
             style="dim",
         )
     if not outcome.success:
