@@ -103,7 +103,6 @@ def run_build(
         can_skip_configuration,
         configuration_fingerprint,
         configuration_relations,
-        exclude_configuration_args,
         record_fingerprint,
         stored_fingerprint,
         target_name,
@@ -123,11 +122,13 @@ def run_build(
         full_refresh=full_refresh,
         with_unit_tests=with_unit_tests,
     )
-    args = build_args(select, with_unit_tests=with_unit_tests, full_refresh=full_refresh)
-    if skip:
-        args += exclude_configuration_args()
-    if dbt_vars:
-        args += ["--vars", json.dumps(dict(dbt_vars), sort_keys=True)]
+    args = build_args(
+        select,
+        with_unit_tests=with_unit_tests,
+        full_refresh=full_refresh,
+        skip_configuration=skip,
+        dbt_vars=dbt_vars,
+    )
     outcome = run_dbt("build", *args, *extra, db_path=db_path, project_dir=project_dir)
     release_dbt_connections()
     if outcome.success and keeps_fingerprint and not skip and not select:
@@ -137,15 +138,28 @@ def run_build(
 
 
 def build_args(
-    select: Sequence[str] = (), *, with_unit_tests: bool = False, full_refresh: bool = False
+    select: Sequence[str] = (),
+    *,
+    with_unit_tests: bool = False,
+    full_refresh: bool = False,
+    skip_configuration: bool = False,
+    dbt_vars: Mapping[str, Any] | None = None,
 ) -> list[str]:
-    """Arguments for a production `dbt build`: unit tests are for CI, not scheduled runs;
-    incremental unless `full_refresh`."""
+    """Arguments for a production `dbt build` (after the command): unit tests are for CI,
+    not scheduled runs; incremental unless `full_refresh`; `skip_configuration` leaves the
+    configuration nodes out (unchanged since their last successful build:
+    orchestration/configuration_state.py)."""
+    from orchestration.configuration_state import exclude_configuration_args
+
     args: list[str] = ["--full-refresh"] if full_refresh else []
     if select:
         args += ["--select", *select]
     if not with_unit_tests:
         args += ["--exclude-resource-type", "unit_test"]
+    if skip_configuration:
+        args += exclude_configuration_args()
+    if dbt_vars:
+        args += ["--vars", json.dumps(dict(dbt_vars), sort_keys=True)]
     return args
 
 

@@ -17,7 +17,7 @@ from typing import Any
 
 from dagster import AssetKey, Backoff, Failure, Jitter, RetryPolicy
 
-from orchestration.configuration_state import exclude_configuration_args
+from cli.dbt_runner import build_args
 
 #: The one concurrency pool every step that writes DuckDB runs in (limit 1 on the instance).
 DUCKDB_WRITER_POOL = "duckdb_writer"
@@ -65,16 +65,15 @@ def dbt_build_args(
     `skip_configuration` leaves the configuration nodes out (unchanged since their last
     successful build: orchestration/configuration_state.py).
     """
-    args = ["build"]
-    if full_refresh:
-        args.append("--full-refresh")
-    if not with_unit_tests:
-        args += ["--exclude-resource-type", "unit_test"]
-    if skip_configuration:
-        args += exclude_configuration_args()
-    if dbt_vars:
-        args += ["--vars", json.dumps(dict(dbt_vars), sort_keys=True)]
-    return args
+    return [
+        "build",
+        *build_args(
+            with_unit_tests=with_unit_tests,
+            full_refresh=full_refresh,
+            skip_configuration=skip_configuration,
+            dbt_vars=dbt_vars,
+        ),
+    ]
 
 
 # ----------------------------------------------------------------- asset keys and groups
