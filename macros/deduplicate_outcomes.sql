@@ -1,19 +1,23 @@
-{#- SPEC 3.1's dedupe_property rule over a relation of matched events: of the rows of
-    one goal whose dedupe_signature is equal, only the earliest by (occurred_at,
-    event_id) stays; rows without a signature (path missing or null) all stay.
-    Used by the full build and by the incremental one (over the new candidates and
-    the outcomes they compete with), so both apply the same rule. Callers name the
-    columns they keep: the default variant leaves the helper column dedupe_rank in. -#}
+{#- The dedupe_property rule (docs/reference.md#31-matching) over a relation of matched
+    events: of the rows of one goal whose dedupe_signature is equal, only the earliest
+    by (occurred_at, event_id) stays; rows without a signature (path missing or null)
+    all stay. Used by the full build and by the incremental one (over the new
+    candidates and the outcomes they compete with), so both apply the same rule.
+
+    Only the rows with a signature are ranked: on goal-dense data most outcomes have
+    none, and sorting them all was the costliest step of a full build. `relation` is
+    read twice, so callers pass a materialized CTE or a table. The result keeps the
+    helper column dedupe_rank: callers name the columns they keep. -#}
 {% macro deduplicate_outcomes(relation) -%}
-    {{ return(adapter.dispatch('deduplicate_outcomes', 'goals_analytics')(relation)) }}
-{%- endmacro %}
+    select
+        *,
+        1 as dedupe_rank
 
-{% macro duckdb__deduplicate_outcomes(relation) -%}
-    select * exclude (dedupe_rank)
-    from ({{ goals_analytics.default__deduplicate_outcomes(relation) }}) as deduplicated
-{%- endmacro %}
+    from {{ relation }}
+    where dedupe_signature is null
 
-{% macro default__deduplicate_outcomes(relation) -%}
+    union all
+
     select *
     from (
         select
@@ -24,7 +28,7 @@
             ) as dedupe_rank
 
         from {{ relation }}
+        where dedupe_signature is not null
     ) as ranked
-    where dedupe_signature is null
-        or dedupe_rank = 1
+    where dedupe_rank = 1
 {%- endmacro %}

@@ -1,8 +1,12 @@
-{#- Events matched to goals (SPEC 3.1): same workspace and trigger event, goal active
-    at occurred_at, every match condition equal under typed equality; before
-    dedupe_property applies (int_goal_outcomes_deduplicated does that), so a filter on
-    loaded_at or goal_code reaches the event scan. Each event's properties are parsed
-    once, into a map; conditions and value paths read that map. -#}
+{#- Events matched to goals (docs/reference.md#31-matching): same workspace and trigger
+    event, goal active at occurred_at, every match condition equal under typed equality;
+    before dedupe_property applies (int_goal_outcomes_deduplicated does that).
+
+    Work is done per event, not per (event, goal) pair: an event's values at the keys its
+    goals test are read and typed once, and a goal with conditions is found by a hash
+    join on its first condition (key and typed value), so an event meets only the goals
+    that can match it, however many listen to its name. Every join is with the small
+    goal tables, so a filter on loaded_at or goal_code reaches the event scan. -#}
 with
 
 events as (
@@ -65,15 +69,43 @@ conditions as (
 
 goal_conditions as (
 
-    -- every condition of a goal as one list, checked within each candidate's row
+    -- every condition of a goal as one list, and the first one, which finds the goal
     select
-        workspace_id,
-        goal_code,
-        list({'condition_key': condition_key, 'condition_signature': condition_signature})
-            as condition_list
+        conditions.workspace_id,
+        conditions.goal_code,
+        goals.trigger_event,
+        list({
+            'condition_key': conditions.condition_key,
+            'condition_signature': conditions.condition_signature
+        }) as condition_list,
+        min(conditions.condition_key) as first_condition_key,
+        arg_min(conditions.condition_signature, conditions.condition_key)
+            as first_condition_signature
 
     from conditions
-    group by workspace_id, goal_code
+    inner join goals
+        on conditions.workspace_id = goals.workspace_id
+        and conditions.goal_code = goals.goal_code
+    group by conditions.workspace_id, conditions.goal_code, goals.trigger_event
+
+),
+
+tested_keys as (
+
+    -- per workspace and event name: every key that a goal listening to it tests
+    select
+        workspace_id,
+        trigger_event,
+        list(distinct condition.condition_key) as tested_keys
+
+    from (
+        select
+            workspace_id,
+            trigger_event,
+            {{ goals_analytics.unnest_list('condition_list') }} as condition
+        from goal_conditions
+    ) as goal_condition_rows
+    group by workspace_id, trigger_event
 
 ),
 
@@ -81,9 +113,12 @@ trigger_events as (
 
     select
         events.*,
-        {{ goals_analytics.json_object_to_map('events.properties') }} as property_map
+        tested_keys.tested_keys
 
     from events
+    left join tested_keys
+        on events.workspace_id = tested_keys.workspace_id
+        and events.event_name = tested_keys.trigger_event
     where exists (
         select 1
         from goals
@@ -93,32 +128,96 @@ trigger_events as (
 
 ),
 
-candidates as (
+tested_values as (
 
+    -- the JSON text at each tested key, read once per event
     select
         trigger_events.*,
-        goals.goal_code,
-        goals.dedupe_property,
-        goals.value_property,
-        goals.currency_property,
-        goals.base_value_property,
-        goals.base_currency_property,
-        goal_conditions.condition_list
+        {{ goals_analytics.transform_list(
+            'trigger_events.tested_keys',
+            'tested_key',
+            "{'condition_key': tested_key, 'property_json': "
+                ~ goals_analytics.json_path_extract(
+                    'trigger_events.properties', goals_analytics.json_key_path('tested_key'))
+                ~ "}"
+        ) }} as tested_values
 
     from trigger_events
+
+),
+
+typed_events as (
+
+    -- each tested key with the signature of the event's value there (null when missing)
+    select
+        tested_values.* exclude (tested_keys, tested_values),
+        {{ goals_analytics.transform_list(
+            'tested_values.tested_values',
+            'tested',
+            "{'condition_key': tested.condition_key, 'condition_signature': "
+                ~ goals_analytics.json_value_signature('tested.property_json')
+                ~ "}"
+        ) }} as property_conditions
+
+    from tested_values
+
+),
+
+first_condition_hits as (
+
+    -- one row per event and tested key, to find the goals whose first condition it meets
+    select
+        typed_events.*,
+        {{ goals_analytics.unnest_list('typed_events.property_conditions') }} as property_condition
+
+    from typed_events
+
+),
+
+candidates_with_conditions as (
+
+    select
+        first_condition_hits.* exclude (property_condition),
+        goal_conditions.goal_code,
+        goal_conditions.condition_list
+
+    from first_condition_hits
+    inner join goal_conditions
+        on first_condition_hits.workspace_id = goal_conditions.workspace_id
+        and first_condition_hits.event_name = goal_conditions.trigger_event
+        and first_condition_hits.property_condition.condition_key
+            = goal_conditions.first_condition_key
+        and first_condition_hits.property_condition.condition_signature
+            = goal_conditions.first_condition_signature
+
+),
+
+candidates_without_conditions as (
+
+    select
+        typed_events.*,
+        goals.goal_code,
+        null as condition_list
+
+    from typed_events
     inner join goals
-        on trigger_events.workspace_id = goals.workspace_id
-        and trigger_events.event_name = goals.trigger_event
-    inner join active_periods
-        on goals.workspace_id = active_periods.workspace_id
-        and goals.goal_code = active_periods.goal_code
-        and (active_periods.active_from is null
-            or trigger_events.occurred_at >= active_periods.active_from)
-        and (active_periods.active_until is null
-            or trigger_events.occurred_at < active_periods.active_until)
-    left join goal_conditions
-        on goals.workspace_id = goal_conditions.workspace_id
-        and goals.goal_code = goal_conditions.goal_code
+        on typed_events.workspace_id = goals.workspace_id
+        and typed_events.event_name = goals.trigger_event
+    -- no conditions: none set, or an empty object
+    where not exists (
+        select 1
+        from goal_conditions
+        where goal_conditions.workspace_id = goals.workspace_id
+            and goal_conditions.goal_code = goals.goal_code
+    )
+
+),
+
+candidates as (
+
+    select * from candidates_with_conditions
+    union all by name
+    select * from candidates_without_conditions
 
 ),
 
@@ -126,22 +225,41 @@ matched as (
 
     select
         candidates.*,
-        {{ goals_analytics.property_at_path('candidates.property_map', 'candidates.value_property') }} as value_json,
-        {{ goals_analytics.property_at_path('candidates.property_map', 'candidates.currency_property') }} as currency_json,
-        {{ goals_analytics.property_at_path('candidates.property_map', 'candidates.base_value_property') }} as base_value_json,
-        {{ goals_analytics.property_at_path('candidates.property_map', 'candidates.base_currency_property') }} as base_currency_json,
-        {{ goals_analytics.property_at_path('candidates.property_map', 'candidates.dedupe_property') }} as dedupe_json
+        goals.value_property,
+        goals.currency_property,
+        goals.base_value_property,
+        goals.base_currency_property,
+        goals.dedupe_property
 
     from candidates
-    -- conditions are checked within the row (no join back to a list of failures), so
-    -- a filter on loaded_at or goal_code reaches the event scan
-    where {{ goals_analytics.all_of(
-        'candidates.condition_list',
-        'condition',
-        goals_analytics.json_value_signature(
-            goals_analytics.map_json_value('candidates.property_map', 'condition.condition_key')
-        ) ~ ' is not distinct from condition.condition_signature'
+    inner join goals
+        on candidates.workspace_id = goals.workspace_id
+        and candidates.goal_code = goals.goal_code
+    inner join active_periods
+        on candidates.workspace_id = active_periods.workspace_id
+        and candidates.goal_code = active_periods.goal_code
+        and (active_periods.active_from is null
+            or candidates.occurred_at >= active_periods.active_from)
+        and (active_periods.active_until is null
+            or candidates.occurred_at < active_periods.active_until)
+    -- every condition holds: the event's typed values include each of the goal's
+    where {{ goals_analytics.list_contains_all(
+        'candidates.property_conditions', 'candidates.condition_list'
     ) }}
+
+),
+
+read_paths as (
+
+    select
+        *,
+        {{ goals_analytics.property_at_path('properties', 'value_property') }} as value_json,
+        {{ goals_analytics.property_at_path('properties', 'currency_property') }} as currency_json,
+        {{ goals_analytics.property_at_path('properties', 'base_value_property') }} as base_value_json,
+        {{ goals_analytics.property_at_path('properties', 'base_currency_property') }} as base_currency_json,
+        {{ goals_analytics.property_at_path('properties', 'dedupe_property') }} as dedupe_json
+
+    from matched
 
 ),
 
@@ -164,7 +282,7 @@ final as (
         {{ goals_analytics.json_value_signature('dedupe_json') }} as dedupe_signature,
         loaded_at
 
-    from matched
+    from read_paths
 
 )
 

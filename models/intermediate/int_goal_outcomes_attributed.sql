@@ -135,7 +135,7 @@ rivals as (
 
 ),
 
-candidates as (
+candidates as {{ goals_analytics.materialized() }} (
 
     select * from new_matches
     union all

@@ -1,8 +1,8 @@
-{#- One outcome per equal dedupe value (SPEC 3.1): every valued match, less the later
+{#- One outcome per equal dedupe value (docs/reference.md#31-matching): every valued match, less the later
     ones of a goal whose dedupe_property value repeats. -#}
 with
 
-valued as (
+valued as {{ goals_analytics.materialized() }} (
 
     select * from {{ ref('int_goal_events_valued') }}
 

@@ -1,0 +1,19 @@
+{#- JSONPath texts for reading event properties with json_path_extract. Each name is
+    quoted (`$."a.b"`), so a key is always literal: a dot, quote or backslash in it
+    never reads as syntax. -#}
+
+{#- The path of a literal top-level key: `a.b` is the property named `a.b`. -#}
+{% macro json_key_path(key) -%}
+    ('$."' || replace(replace({{ key }}, '\', '\\'), '"', '\"') || '"')
+{%- endmacro %}
+
+{#- The path of a dotted property path: `order.grand_total` walks into `order`. -#}
+{% macro json_property_path(path) -%}
+    ('$."' || replace(replace(replace({{ path }}, '\', '\\'), '"', '\"'), '.', '"."') || '"')
+{%- endmacro %}
+
+{#- The JSON text at a dotted property path of a JSON object; SQL null when the path
+    is missing or holds a JSON null, or when `path` is null. -#}
+{% macro property_at_path(json_text, path) -%}
+    nullif({{ goals_analytics.json_path_extract(json_text, goals_analytics.json_property_path(path)) }}, 'null')
+{%- endmacro %}
