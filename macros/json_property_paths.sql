@@ -12,8 +12,8 @@
     ('$."' || replace(replace(replace({{ path }}, '\', '\\'), '"', '\"'), '.', '"."') || '"')
 {%- endmacro %}
 
-{#- The JSON text at a dotted property path of a JSON object; SQL null when the path
-    is missing or holds a JSON null, or when `path` is null. -#}
-{% macro property_at_path(json_text, path) -%}
-    nullif({{ goals_analytics.json_path_extract(json_text, goals_analytics.json_property_path(path)) }}, 'null')
+{#- The JSON text at a JSONPath of a JSON object (from json_property_path); SQL null
+    when the path is missing or holds a JSON null, or when `json_path` is null. -#}
+{% macro property_json(json_text, json_path) -%}
+    nullif({{ goals_analytics.json_path_extract(json_text, json_path) }}, 'null')
 {%- endmacro %}

@@ -67,6 +67,22 @@ conditions as (
 
 ),
 
+goal_paths as (
+
+    -- the JSONPath of each property path a goal reads, built once per goal
+    select
+        workspace_id,
+        goal_code,
+        {{ goals_analytics.json_property_path('value_property') }} as value_path,
+        {{ goals_analytics.json_property_path('currency_property') }} as currency_path,
+        {{ goals_analytics.json_property_path('base_value_property') }} as base_value_path,
+        {{ goals_analytics.json_property_path('base_currency_property') }} as base_currency_path,
+        {{ goals_analytics.json_property_path('dedupe_property') }} as dedupe_path
+
+    from goals
+
+),
+
 goal_conditions as (
 
     -- every condition of a goal as one list, and the first one, which finds the goal
@@ -92,11 +108,15 @@ goal_conditions as (
 
 tested_keys as (
 
-    -- per workspace and event name: every key that a goal listening to it tests
+    -- per workspace and event name: every key that a goal listening to it tests, with
+    -- its JSONPath
     select
         workspace_id,
         trigger_event,
-        list(distinct condition.condition_key) as tested_keys
+        list(distinct {
+            'condition_key': condition.condition_key,
+            'json_path': {{ goals_analytics.json_key_path('condition.condition_key') }}
+        }) as tested_keys
 
     from (
         select
@@ -136,9 +156,8 @@ tested_values as (
         {{ goals_analytics.transform_list(
             'trigger_events.tested_keys',
             'tested_key',
-            "{'condition_key': tested_key, 'property_json': "
-                ~ goals_analytics.json_path_extract(
-                    'trigger_events.properties', goals_analytics.json_key_path('tested_key'))
+            "{'condition_key': tested_key.condition_key, 'property_json': "
+                ~ goals_analytics.json_path_extract('trigger_events.properties', 'tested_key.json_path')
                 ~ "}"
         ) }} as tested_values
 
@@ -225,16 +244,16 @@ matched as (
 
     select
         candidates.*,
-        goals.value_property,
-        goals.currency_property,
-        goals.base_value_property,
-        goals.base_currency_property,
-        goals.dedupe_property
+        goal_paths.value_path,
+        goal_paths.currency_path,
+        goal_paths.base_value_path,
+        goal_paths.base_currency_path,
+        goal_paths.dedupe_path
 
     from candidates
-    inner join goals
-        on candidates.workspace_id = goals.workspace_id
-        and candidates.goal_code = goals.goal_code
+    inner join goal_paths
+        on candidates.workspace_id = goal_paths.workspace_id
+        and candidates.goal_code = goal_paths.goal_code
     inner join active_periods
         on candidates.workspace_id = active_periods.workspace_id
         and candidates.goal_code = active_periods.goal_code
@@ -253,11 +272,11 @@ read_paths as (
 
     select
         *,
-        {{ goals_analytics.property_at_path('properties', 'value_property') }} as value_json,
-        {{ goals_analytics.property_at_path('properties', 'currency_property') }} as currency_json,
-        {{ goals_analytics.property_at_path('properties', 'base_value_property') }} as base_value_json,
-        {{ goals_analytics.property_at_path('properties', 'base_currency_property') }} as base_currency_json,
-        {{ goals_analytics.property_at_path('properties', 'dedupe_property') }} as dedupe_json
+        {{ goals_analytics.property_json('properties', 'value_path') }} as value_json,
+        {{ goals_analytics.property_json('properties', 'currency_path') }} as currency_json,
+        {{ goals_analytics.property_json('properties', 'base_value_path') }} as base_value_json,
+        {{ goals_analytics.property_json('properties', 'base_currency_path') }} as base_currency_json,
+        {{ goals_analytics.property_json('properties', 'dedupe_path') }} as dedupe_json
 
     from matched
 
