@@ -54,8 +54,9 @@ from bench import run_bench as rb  # noqa: E402
 from bench import workloads as wl  # noqa: E402
 
 OUT = rb.OUT
-DATA = OUT / "matrix-data"
-WORK = OUT / "matrix"
+#: under the work root (default bench/out): the data sets and the shapes' work folders
+DATA_DIR = "matrix-data"
+WORK_DIR = "matrix"
 console = rb.console
 SCHEMA_VERSION = 1
 #: The floor reads every field typed, as the load must.
@@ -147,19 +148,19 @@ def summarize(result: ShapeResult) -> dict[str, Any]:
 # --------------------------------------------------------------------------- data and project
 
 
-def data_folder(shape: wl.Shape, events: int, seed: int) -> Path:
-    return DATA / f"{shape.name}-{events}-seed{seed}-{shape.key()}"
+def data_folder(shape: wl.Shape, events: int, seed: int, root: Path = OUT) -> Path:
+    return root / DATA_DIR / f"{shape.name}-{events}-seed{seed}-{shape.key()}"
 
 
-def work_folder(shape: wl.Shape, events: int) -> Path:
-    return WORK / f"{shape.name}-{events}"
+def work_folder(shape: wl.Shape, events: int, root: Path = OUT) -> Path:
+    return root / WORK_DIR / f"{shape.name}-{events}"
 
 
 def ensure_data(
-    shape: wl.Shape, events: int, seed: int
+    shape: wl.Shape, events: int, seed: int, root: Path = OUT
 ) -> tuple[Path, dict[str, Any], rb.Generated]:
     """The shape's cached data set, generated in a child process when missing."""
-    folder = data_folder(shape, events, seed)
+    folder = data_folder(shape, events, seed, root)
     generated = rb.Generated(folder=str(folder))
     manifest = wl.read_manifest(folder)
     if manifest is not None:
@@ -262,7 +263,9 @@ def _remove_db(path: Path) -> None:
     shutil.rmtree(path.with_name(path.name + ".tmp"), ignore_errors=True)
 
 
-def prepare(shape: wl.Shape, events: int, seed: int) -> tuple[ShapeResult, Path, dict[str, Any]]:
+def prepare(
+    shape: wl.Shape, events: int, seed: int, root: Path = OUT
+) -> tuple[ShapeResult, Path, dict[str, Any]]:
     """The data set (cached) and a fresh project copy of one shape."""
     result = ShapeResult(
         shape=shape.name,
@@ -271,8 +274,8 @@ def prepare(shape: wl.Shape, events: int, seed: int) -> tuple[ShapeResult, Path,
         events=events,
         seed=seed,
     )
-    data, manifest, generated = ensure_data(shape, events, seed)
-    work = work_folder(shape, events)
+    data, manifest, generated = ensure_data(shape, events, seed, root)
+    work = work_folder(shape, events, root)
     work.mkdir(parents=True, exist_ok=True)
     copy_project(data, work / "project")
     result.generated = generated
@@ -286,8 +289,10 @@ def prepare(shape: wl.Shape, events: int, seed: int) -> tuple[ShapeResult, Path,
     return result, data, manifest
 
 
-def run_shape(shape: wl.Shape, events: int, seed: int, *, keep: bool) -> ShapeResult:
-    result, data, manifest = prepare(shape, events, seed)
+def run_shape(
+    shape: wl.Shape, events: int, seed: int, *, keep: bool, root: Path = OUT
+) -> ShapeResult:
+    result, data, manifest = prepare(shape, events, seed, root)
     work = Path(result.work_folder)
     history = [data / p for p in manifest["history_files"]]
     next_day = [data / p for p in manifest["next_day_files"]]
@@ -452,6 +457,13 @@ def build_parser() -> argparse.ArgumentParser:
         "and stop",
     )
     parser.add_argument("--list", action="store_true", help="list the shapes and exit")
+    parser.add_argument(
+        "--work-dir",
+        type=Path,
+        default=OUT,
+        help="where the data sets (matrix-data/) and work folders (matrix/) go "
+        "(default: bench/out)",
+    )
     parser.add_argument("--out", type=Path, help="result JSON (default: bench/out/matrix-….json)")
     return parser
 
@@ -476,7 +488,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     if args.generate_only:
         for shape in shapes:
-            result, data, manifest = prepare(shape, args.events, args.seed)
+            result, data, manifest = prepare(shape, args.events, args.seed, args.work_dir)
             print_paths(result, data, manifest)
         return 0
 
@@ -484,7 +496,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     results = []
     for shape in shapes:
         try:
-            results.append(run_shape(shape, args.events, args.seed, keep=args.keep))
+            result = run_shape(shape, args.events, args.seed, keep=args.keep, root=args.work_dir)
+            results.append(result)
         except (RuntimeError, OSError) as error:  # the data could not be generated
             failed = ShapeResult(shape.name, shape.description, shape.key(), args.events, args.seed)
             failed.error = str(error)
@@ -493,11 +506,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     report(results, args.events)
     document = result_document(results, args.events, args.seed, machine)
     text = json.dumps(document, indent=2) + "\n"
-    saved = args.out or OUT / result_file_name(args.events, [s.name for s in shapes], args.seed)
-    saved.parent.mkdir(parents=True, exist_ok=True)
-    saved.write_text(text)
-    (OUT / "matrix-last.json").write_text(text)
-    console.print(f"Wrote {saved} and {OUT / 'matrix-last.json'}", style="dim")
+    written = (
+        [args.out]
+        if args.out
+        else [
+            OUT / result_file_name(args.events, [s.name for s in shapes], args.seed),
+            OUT / "matrix-last.json",
+        ]
+    )
+    for path in written:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
+    console.print("Wrote " + " and ".join(str(p) for p in written), style="dim")
     console.print(", ".join(f"{k} {v}" for k, v in machine.items()), style="dim")
     return 0 if all(r.ok for r in results) else 1
 

@@ -60,7 +60,7 @@ from typing import Any
 import numpy as np
 
 #: Bumped whenever the output for the same arguments changes (part of the cache key).
-GENERATOR_VERSION = 1
+GENERATOR_VERSION = 2
 DEFAULT_SEED = 42
 START = datetime(2026, 9, 1, tzinfo=UTC)
 DAYS = 60
@@ -686,7 +686,7 @@ def _texts(seed: int) -> list[str]:
     rng = np.random.default_rng(seed + 7)
     out = []
     for _ in range(_TEXTS):
-        n = int(rng.integers(60, 110))
+        n = int(rng.integers(100, 170))
         out.append(" ".join(_WORDS[int(i)] for i in rng.integers(0, len(_WORDS), size=n)))
     return out
 
@@ -706,7 +706,11 @@ def _properties_sql(large: bool) -> str:
             selector = "to_json(b.selector)"
         else:
             selector = f"to_json('{event.prefix}' || b.selector)"
-        common = f"'{event.selector}', {selector}, 'schema_version', 2"
+        common = (
+            f"'{event.selector}', {selector}, 'schema_version', 2, "
+            "'url', 'https://www.example-shop.com/products/' || (b.id % 997), "
+            "'locale', 'en-GB', 'app_version', '4.12.' || (b.id % 9)"
+        )
         if event.name == PURCHASE:
             display = f"{currencies}[b.display_cur + 1]"
             base = f"{currencies}[b.ws % {len(BASE_CURRENCIES)} + 1]"
