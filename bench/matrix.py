@@ -48,6 +48,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from rich.console import Console  # noqa: E402
 from rich.table import Table  # noqa: E402
 
 from bench import run_bench as rb  # noqa: E402
@@ -57,7 +58,8 @@ OUT = rb.OUT
 #: under the work root (default bench/out): the data sets and the shapes' work folders
 DATA_DIR = "matrix-data"
 WORK_DIR = "matrix"
-console = rb.console
+# wide enough for the matrix table when the output goes to a file or a pipe
+console = Console(width=None if sys.stdout.isatty() else 160)
 SCHEMA_VERSION = 1
 #: The floor reads every field typed, as the load must.
 FLOOR_COLUMNS = {
@@ -360,7 +362,10 @@ def report(results: Sequence[ShapeResult], events: int) -> None:
         "peak RSS MB",
     )
     for header in headers:
-        table.add_column(header, justify="left" if header == "shape" else "right")
+        if header == "shape":
+            table.add_column(header, no_wrap=True)
+        else:
+            table.add_column(header, justify="right")
     for r in results:
         s = r.summary
         if r.error and not s.get("full_seconds"):

@@ -60,7 +60,9 @@ from typing import Any
 import numpy as np
 
 #: Bumped whenever the output for the same arguments changes (part of the cache key).
-GENERATOR_VERSION = 2
+GENERATOR_VERSION = 3
+#: Most lines generated at once (the generator's memory bound: ~0.6 GB per million).
+CHUNK_EVENTS = 1_000_000
 DEFAULT_SEED = 42
 START = datetime(2026, 9, 1, tzinfo=UTC)
 DAYS = 60
@@ -659,10 +661,9 @@ def _echo_orders(
     return result
 
 
-def _with_duplicates(rng: np.random.Generator, batch: Batch, share: float) -> dict[str, np.ndarray]:
-    """The batch's rows plus `share` of repeated rows (exact copies of random ones)."""
+def _with_duplicates(rng: np.random.Generator, batch: Batch, extra: int) -> dict[str, np.ndarray]:
+    """The batch's rows plus `extra` repeated rows (exact copies of random ones)."""
     n = len(batch)
-    extra = round(n * share / (1 - share)) if share > 0 else 0
     columns = dict(batch.columns)
     if extra:
         picks = rng.integers(0, n, size=extra)
@@ -787,14 +788,20 @@ def write_events(
     *,
     large: bool,
     seed: int,
+    offset: int = 0,
+    total: int | None = None,
+    part: int | None = None,
 ) -> list[Path]:
-    """Sort the rows by time, cut them into `files` files of equal line counts and write
-    them as NDJSON with DuckDB."""
+    """Sort the rows by time and write them as NDJSON with DuckDB, cut into `files` files
+    of equal line counts. A chunk of a larger data set passes its first row's position in
+    it (`offset`), its size (`total`) and its number (`part`): its rows go to part files
+    (``<name>.part<part>``) of the files they fall in, for :func:`join_parts`."""
     import duckdb
     import pyarrow as pa
 
     folder.mkdir(parents=True, exist_ok=True)
     n = len(columns["t"])
+    total = n if total is None else total
     order = np.lexsort((columns["id"], columns["t"]))
     table = pa.table({k: v[order] for k, v in columns.items()})
     texts = _texts(seed)
@@ -808,9 +815,12 @@ def write_events(
         con.execute("set enable_progress_bar = false")
         con.execute("set TimeZone = 'UTC'")
         for k, name in enumerate(names):
-            lo, hi = k * n // files, (k + 1) * n // files
+            lo = max(k * total // files, offset) - offset
+            hi = min((k + 1) * total // files, offset + n) - offset
+            if hi <= lo:
+                continue
             b = table.slice(lo, hi - lo)  # noqa: F841
-            path = folder / name
+            path = folder / (name if part is None else f"{name}.part{part:05d}")
             con.execute(f"copy ({query}) to '{path}' (format json)")
             paths.append(path)
     finally:
@@ -843,28 +853,43 @@ def generate(shape: Shape, events: int, seed: int, out: Path) -> dict[str, Any]:
     plan = plan_goals(shape)
     write_seeds(shape, plan, out / SEEDS_DIR)
     pop = population(shape, events)
-    rng = np.random.default_rng([seed, GENERATOR_VERSION])
     span = DAYS * _DAY_MS
+    conv_base = 10 ** (len(str(events)) + 1)  # conversation numbers never repeat
 
-    unique = events - round(events * shape.duplicate_share)
-    history = _draw_batch(rng, shape, plan, pop, unique, 0, span, 0, 0)
+    # the history in time chunks of at most CHUNK_EVENTS lines (bounded memory): chunk c
+    # covers the c-th part of the time range, so the chunks in order are in time order
+    duplicates = round(events * shape.duplicate_share)
+    unique = events - duplicates
+    chunks = max(1, math.ceil(events / CHUNK_EVENTS))
     names = history_file_names(shape.files)
-    history_paths = write_events(
-        _with_duplicates(rng, history, shape.duplicate_share),
-        shape.files,
-        out / HISTORY_DIR,
-        names,
-        large=shape.properties == "large",
-        seed=seed,
-    )
-    del history
+    written = 0
+    for c in range(chunks):
+        rng = np.random.default_rng([seed, GENERATOR_VERSION, c])
+        count = unique * (c + 1) // chunks - unique * c // chunks
+        extra = duplicates * (c + 1) // chunks - duplicates * c // chunks
+        t_lo, t_hi = span * c // chunks, span * (c + 1) // chunks
+        id_offset = unique * c // chunks
+        batch = _draw_batch(rng, shape, plan, pop, count, t_lo, t_hi, id_offset, c * conv_base)
+        write_events(
+            _with_duplicates(rng, batch, extra),
+            shape.files,
+            out / HISTORY_DIR,
+            names,
+            large=shape.properties == "large",
+            seed=seed,
+            offset=written,
+            total=events,
+            part=c,
+        )
+        written += count + extra
+        del batch
+    history_paths = join_parts(out / HISTORY_DIR, names)
 
     next_n = next_day_size(events)
     late_n = round(next_n * shape.late_share)
-    conv_base = 10 ** (len(str(events)) + 1)  # next-day conversations never reuse an id
-    late = _draw_batch(
-        rng, shape, plan, pop, late_n, span - 3 * _DAY_MS, span - 12 * _HOUR_MS, events, conv_base
-    )
+    rng = np.random.default_rng([seed, GENERATOR_VERSION, chunks])
+    late_window = (span - 3 * _DAY_MS, span - 12 * _HOUR_MS)
+    late = _draw_batch(rng, shape, plan, pop, late_n, *late_window, unique, chunks * conv_base)
     day = _draw_batch(
         rng,
         shape,
@@ -873,8 +898,8 @@ def generate(shape: Shape, events: int, seed: int, out: Path) -> dict[str, Any]:
         next_n - late_n,
         span,
         span + _DAY_MS,
-        events + late_n,
-        2 * conv_base,
+        unique + late_n,
+        (chunks + 1) * conv_base,
     )
     merged = {k: np.concatenate([late.columns[k], day.columns[k]]) for k in day.columns}
     next_paths = write_events(
@@ -906,6 +931,24 @@ def generate(shape: Shape, events: int, seed: int, out: Path) -> dict[str, Any]:
     }
     (out / MANIFEST).write_text(json.dumps(manifest, indent=2) + "\n")
     return manifest
+
+
+def join_parts(folder: Path, names: Sequence[str]) -> list[Path]:
+    """Concatenate each file's part files (NDJSON: byte concatenation) into the file."""
+    paths = []
+    for name in names:
+        path = folder / name
+        parts = sorted(folder.glob(f"{name}.part*"))
+        if len(parts) == 1:
+            parts[0].rename(path)
+        else:
+            with path.open("wb") as target:
+                for part in parts:
+                    with part.open("rb") as source:
+                        shutil.copyfileobj(source, target, 1 << 20)
+                    part.unlink()
+        paths.append(path)
+    return paths
 
 
 def read_manifest(folder: Path) -> dict[str, Any] | None:

@@ -87,11 +87,17 @@ def test_the_events_match_the_goals_as_planned(tmp_path: Path, name: str) -> Non
     assert per_event == pytest.approx(wl.SHAPES[name].outcomes_per_event, rel=0.1)
 
 
-def test_files_lines_next_day_and_seeds_honour_the_shape(tmp_path: Path) -> None:
+@pytest.mark.parametrize("chunk", [wl.CHUNK_EVENTS, 1_500], ids=["one-chunk", "four-chunks"])
+def test_files_lines_next_day_and_seeds_honour_the_shape(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, chunk: int
+) -> None:
+    monkeypatch.setattr(wl, "CHUNK_EVENTS", chunk)
     shape = wl.SHAPES["goal_dense"]
     out, manifest = _generate(tmp_path, shape, 5_000)
     files = sorted((out / "history").iterdir())
-    assert [f.name for f in files] == [f"events-{i:05d}.ndjson" for i in range(1, 9)]
+    assert [f.name for f in files] == [
+        f"events-{i:05d}.ndjson" for i in range(1, 9)
+    ]  # no parts left
     counts = [len(_lines(f)) for f in files]
     assert sum(counts) == 5_000 and max(counts) - min(counts) <= 1
     events = [e for f in files for e in _lines(f)]
