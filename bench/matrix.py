@@ -350,6 +350,7 @@ def report(results: Sequence[ShapeResult], events: int) -> None:
     table = Table(title=f"Workload matrix: {events:,} events per shape")
     headers = (
         "shape",
+        "outcomes",
         "out/event",
         "files",
         "MB",
@@ -373,6 +374,7 @@ def report(results: Sequence[ShapeResult], events: int) -> None:
             continue
         table.add_row(
             r.shape if r.ok else f"[red]{r.shape} (failed)",
+            rb.fmt(r.outcomes, ",.0f"),
             rb.fmt(r.outcomes_per_event, ".2f"),
             str(r.files),
             f"{r.history_bytes / 1e6:,.0f}",
@@ -435,7 +437,8 @@ def build_parser() -> argparse.ArgumentParser:
         description=__doc__.split("\n\n")[0],
         epilog=(
             f"shapes:\n{shapes}\n\n"
-            "columns: out/event = outcomes of the full build per accepted event; MB = the "
+            "columns: outcomes = rows of fct_goal_outcomes after the full build; out/event = "
+            "those per accepted event; MB = the "
             "history's size; floor s = DuckDB's bare typed read_json of the history into a "
             "table; ingest s and MB/s = the project's load; build s = goals build "
             "--full-refresh (dbt wall time); full s = ingest + build; next day s = ingest "
