@@ -14,7 +14,7 @@ DUCKDB_1X_STAMP := $(DUCKDB_1X)/.installed
 export DBT_PROFILES_DIR := $(CURDIR)
 export DBT_PROJECT_DIR := $(CURDIR)
 
-.PHONY: install demo dev test lint format bench bench-10m lock clean
+.PHONY: install demo dev test lint format bench bench-10m bench-matrix lock clean
 
 install: $(STAMP) $(DUCKDB_1X_STAMP)
 
@@ -57,6 +57,11 @@ bench: install
 # 10M events in 8 files, compared with the last `make bench` (bench/out/run-1000000.json).
 bench-10m: install
 	$(BIN)/python bench/run_bench.py --events 10000000 --files 8 --compare-to 1000000
+
+# Every workload shape (bench/workloads.py) at 1M events: full build and next-day run, each
+# as a multiple of DuckDB's bare read_json of the same files (docs/benchmarks.md).
+bench-matrix: install
+	$(BIN)/python bench/matrix.py --events 1000000
 
 # Re-resolve every pinned dependency (run after editing pyproject.toml).
 lock:

@@ -294,11 +294,15 @@ def run_child(command: Sequence[str], *, quiet: bool = False) -> ChildRun:
     return ChildRun(process.returncode, time.perf_counter() - began, usage.ru_maxrss / 1024)
 
 
-def run_phase(kind: str, spec: dict[str, Any]) -> tuple[dict[str, Any], ChildRun]:
-    """Run one phase (`ingest` or `build`) of this script in a child process."""
+def run_phase(
+    kind: str, spec: dict[str, Any], script: Path | None = None
+) -> tuple[dict[str, Any], ChildRun]:
+    """Run one phase (`ingest` or `build`) of this script (or of another `script` whose
+    ``phase`` command writes its result the same way) in a child process."""
     result_path = OUT / f"phase-{os.getpid()}-{kind}.json"
     result_path.unlink(missing_ok=True)
-    command = [sys.executable, str(Path(__file__).resolve()), "phase", kind, json.dumps(spec)]
+    script = Path(__file__).resolve() if script is None else script
+    command = [sys.executable, str(script), "phase", kind, json.dumps(spec)]
     child = run_child([*command, str(result_path)])
     try:
         data = json.loads(result_path.read_text()) if result_path.is_file() else {}
@@ -330,7 +334,7 @@ def _phase_ingest(spec: dict[str, Any]) -> dict[str, Any]:
 
 
 def _phase_build(spec: dict[str, Any]) -> dict[str, Any]:
-    from cli.dbt_runner import run_build
+    from cli.dbt_runner import PROJECT_DIR, run_build
 
     target = Path(spec["target"])
     run_results = target / "run_results.json"
@@ -345,6 +349,7 @@ def _phase_build(spec: dict[str, Any]) -> dict[str, Any]:
         str(OUT / "logs"),
         "--quiet",  # errors still print
         full_refresh=bool(spec["full_refresh"]),
+        project_dir=Path(spec.get("project_dir") or PROJECT_DIR),
     )
     seconds = time.perf_counter() - began
     data = json.loads(run_results.read_text()) if run_results.is_file() else {}
@@ -456,8 +461,19 @@ def run_ingest(db_path: Path, paths: list[Path], phase: IngestPhase) -> None:
     phase.peak_rss_mb = child.peak_rss_mb
 
 
-def run_build(db_path: Path, target: Path, phase: BuildPhase, *, full_refresh: bool) -> None:
+def run_build(
+    db_path: Path,
+    target: Path,
+    phase: BuildPhase,
+    *,
+    full_refresh: bool,
+    project_dir: Path | None = None,
+) -> None:
+    """The build of `goals build [--full-refresh]` in a child process; `project_dir`: a
+    copy of the dbt project to build instead of this one (the workload matrix's)."""
     spec = {"db": str(db_path), "target": str(target), "full_refresh": full_refresh}
+    if project_dir is not None:
+        spec["project_dir"] = str(project_dir)
     data, child = run_phase("build", spec)
     phase.skipped_configuration = bool(data.get("skipped_configuration"))
     phase.command = "goals build" + (" --full-refresh" if full_refresh else "")
