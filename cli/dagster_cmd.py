@@ -62,14 +62,6 @@ def run(
 
     db_path = resolve_db_path(db)
     landing_dir = landing or Path(os.environ.get("LANDING_DIR") or "data/landing")
-    if not landing_dir.is_dir():
-        stderr.print(
-            Text.assemble(
-                ("Warning: ", "yellow"),
-                f"the landing folder {landing_dir} does not exist (set LANDING_DIR or "
-                "--landing): nothing to load; the models are built from what is loaded.",
-            )
-        )
     if not sys.stdout.isatty():
         os.environ.setdefault("DBT_USE_COLORS", "false")  # no escape codes in a pipe or file
     started = time.perf_counter()

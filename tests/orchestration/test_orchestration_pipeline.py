@@ -378,5 +378,5 @@ def test_a_bad_file_is_set_aside_and_the_marts_still_build(tmp_path: Path) -> No
     missing = tmp_path / "no-landing"
     result = CliRunner().invoke(app, ["dagster", "run", "--db", str(db), "--landing", str(missing)])
     assert result.exit_code == 0, result.output
-    assert f"the landing folder {missing} does not exist" in result.stderr
+    assert f"The landing folder {missing} does not exist (set LANDING_DIR)" in result.stderr
     assert f"0 file(s): the landing folder {missing} does not exist (LANDING_DIR)" in result.stdout
