@@ -110,3 +110,23 @@ def test_a_warehouse_error_still_stops_the_load(
         loader.ingest_paths(con, [first, second])
     assert con.execute("select count(*) from raw.file_rejects").fetchone() == (0,)
     assert con.execute("select count(*) from raw.loaded_files").fetchone() == (0,)
+
+
+def test_progress_reaches_each_file_size(
+    con: duckdb.DuckDBPyConnection, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv(loader.CHUNK_BYTES_ENV, "0.0625")  # 64 KiB chunks: several per file
+    lines = [line(event_id=f"e{i}", properties={"pad": "x" * 200}) for i in range(2000)]
+    plain = write(tmp_path / "a.ndjson", lines)
+    packed = tmp_path / "b.ndjson.gz"
+    others = [line(event_id=f"g{i}", properties={"pad": "x" * 200}) for i in range(2000)]
+    packed.write_bytes(gzip.compress("".join(text + "\n" for text in others).encode()))
+    seen: dict[Path, list[int]] = {}
+    loader.ingest_paths(
+        con, [plain, packed], on_progress=lambda path, done: seen.setdefault(path, []).append(done)
+    )
+    for path in (plain, packed):
+        steps = seen[path]
+        assert len(steps) > 1
+        assert steps == sorted(steps)
+        assert steps[-1] == path.stat().st_size
