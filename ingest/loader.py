@@ -233,17 +233,33 @@ def ingest_paths(
     _killpoints.arm()
     ensure_raw_schema(con)
     results: list[FileResult] = []
-    for path in files:
-        if on_start is not None:
-            on_start(path)
-        started = time.perf_counter()
-        try:
-            result = _ingest_file(con, path, on_progress)
-        except FileRejected as exc:
-            result = _set_aside(con, path, exc, time.perf_counter() - started)
-        results.append(result)
-        if on_file is not None:
-            on_file(result)
+    ahead: dict[int, _Readers] = {}  # the next file, opened while this one finishes
+
+    def read_ahead(index: int) -> Callable[[], None]:
+        def start() -> None:
+            if index < len(files) and index not in ahead:
+                with contextlib.suppress(FileRejected):  # reported when its turn comes
+                    ahead[index] = _Readers.open(files[index])
+
+        return start
+
+    try:
+        for index, path in enumerate(files):
+            if on_start is not None:
+                on_start(path)
+            started = time.perf_counter()
+            try:
+                result = _ingest_file(
+                    con, path, on_progress, ahead.pop(index, None), read_ahead(index + 1)
+                )
+            except FileRejected as exc:
+                result = _set_aside(con, path, exc, time.perf_counter() - started)
+            results.append(result)
+            if on_file is not None:
+                on_file(result)
+    finally:
+        for readers in ahead.values():
+            readers.close()
     return results
 
 
@@ -301,6 +317,36 @@ class _Hasher:
             raise IngestError(f"cannot read {self.path}: {error.strerror or error}") from error
         assert self._sha is not None
         return self._sha
+
+
+@dataclass
+class _Readers:
+    """A file's size, its hash being computed and (NDJSON) its first chunks being read:
+    opened when the file starts, or while the file before it finishes (its duplicates,
+    inserts and commit), so that the pipeline does not drain at every file boundary."""
+
+    size: int
+    hasher: _Hasher
+    prefetcher: Prefetcher | None
+
+    @classmethod
+    def open(cls, path: Path) -> _Readers:
+        try:
+            size = path.stat().st_size
+        except OSError as exc:
+            message = f"cannot read the file: {exc.strerror or exc}"
+            raise FileRejected(message, "unreadable") from exc
+        prefetcher = None
+        if (file_format(path) or "ndjson") == "ndjson":
+            chunk_bytes = _chunk_bytes()
+            if not _is_gz(path):
+                chunk_bytes = min(chunk_bytes, size + 1)  # small files, small buffers
+            prefetcher = Prefetcher(path, chunk_bytes)
+        return cls(size=size, hasher=_Hasher(path), prefetcher=prefetcher)
+
+    def close(self) -> None:
+        if self.prefetcher is not None:
+            self.prefetcher.close()
 
 
 class _AlreadyLoaded(Exception):
@@ -375,28 +421,23 @@ def _ingest_file(
     con: duckdb.DuckDBPyConnection,
     path: Path,
     on_progress: Callable[[Path, int], None] | None = None,
+    readers: _Readers | None = None,
+    on_read: Callable[[], None] | None = None,
 ) -> FileResult:
     """One file in one transaction.
 
     NDJSON is read, split and validated while its hash is computed in a thread: a file
     whose content turns out to be loaded already is rolled back as soon as that is known
-    (after at most a chunk or two), a new file does not wait for its hash.
+    (after at most a chunk or two), a new file does not wait for its hash. `readers` are
+    the file's, when they were opened ahead; `on_read()` is called once the whole file has
+    been read (the next file may start reading then).
     """
     global _last_timings
     timings = _Timings()
     started = time.perf_counter()
     fmt = file_format(path) or "ndjson"
-    try:
-        size = path.stat().st_size
-    except OSError as exc:
-        raise FileRejected(f"cannot read the file: {exc.strerror or exc}", "unreadable") from exc
-    hasher = _Hasher(path)
-    prefetcher = None
-    if fmt == "ndjson":
-        chunk_bytes = _chunk_bytes()
-        if not path.name.lower().endswith(".gz"):
-            chunk_bytes = min(chunk_bytes, size + 1)  # small files, small buffers
-        prefetcher = Prefetcher(path, chunk_bytes)
+    readers = readers or _Readers.open(path)
+    size, hasher, prefetcher = readers.size, readers.hasher, readers.prefetcher
     status = "loaded"
     counts = (0, 0, 0, 0)
     earlier: _SetAsideBefore | None = None
@@ -409,7 +450,7 @@ def _ingest_file(
                 raise _rejected(path, exc.__cause__ or exc, hasher, size) from exc
             timings.add("hash", time.perf_counter() - tick)
             _check_known(con, sha)
-        loader = _FileLoad(con, path, size, hasher, fmt, timings, prefetcher, on_progress)
+        loader = _FileLoad(con, path, size, hasher, fmt, timings, prefetcher, on_progress, on_read)
         con.execute("begin transaction")
         try:
             _killpoints.reached("begin")
@@ -473,9 +514,11 @@ class _FileLoad:
         timings: _Timings,
         prefetcher: Prefetcher | None = None,
         on_progress: Callable[[Path, int], None] | None = None,
+        on_read: Callable[[], None] | None = None,
     ) -> None:
         self.con = con
         self.on_progress = on_progress
+        self.on_read = on_read
         self.prefetcher = prefetcher
         self.spans: list[tuple[int, np.ndarray]] = []  # (first line, file offsets) per chunk
         self.path = path
@@ -514,6 +557,8 @@ class _FileLoad:
             chunk = next(chunks, None)
             self.timings.add("wait for reader", time.perf_counter() - tick)
             if chunk is None:
+                self.prefetcher.close()  # its buffers go before the next file's come
+                self._read_done()
                 break
             try:
                 self.spans.append((chunk.first_line, chunk.line_spans()))
@@ -529,6 +574,10 @@ class _FileLoad:
             if self.on_progress is not None:
                 self.on_progress(self.path, chunk.stored_position)
             self._check_not_loaded(wait=False)
+
+    def _read_done(self) -> None:
+        if self.on_read is not None:
+            self.on_read()
 
     def _check_not_loaded(self, *, wait: bool) -> None:
         """Raise _AlreadyLoaded once the hash shows the content is in the ledger."""
@@ -620,6 +669,7 @@ class _FileLoad:
             message = f"not a readable Parquet file ({detail})"
             raise FileRejected(message, "invalid_parquet") from exc
         self.timings.add("read+render", time.perf_counter() - tick)
+        self._read_done()
         sql = _sql.validation_sql(PARQUET_TABLE, mode="fast", has_props_bad=True)
         self._timed("validate", f"insert into {_sql.ROWS_TABLE} {sql}")
         _killpoints.reached("chunk-validated")

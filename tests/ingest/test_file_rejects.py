@@ -130,3 +130,35 @@ def test_progress_reaches_each_file_size(
         assert len(steps) > 1
         assert steps == sorted(steps)
         assert steps[-1] == path.stat().st_size
+
+
+def test_the_next_file_is_read_while_one_finishes(
+    con: duckdb.DuckDBPyConnection, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each file is opened once; the next one as soon as the current one is read, before
+    its duplicates, inserts and commit. Results are those of file after file."""
+    a = write(tmp_path / "a.ndjson", [line(event_id="1"), line(event_id="2")])
+    truncated_gz(tmp_path / "b.ndjson.gz", "3")
+    write(tmp_path / "c.ndjson", [line(event_id="2"), line(event_id="4")])
+    d = tmp_path / "d.ndjson"
+    d.write_bytes(a.read_bytes())
+    log: list[str] = []
+    opened = loader._Readers.open.__func__  # type: ignore[attr-defined]
+    finish = loader._FileLoad._finish
+
+    def logged_open(cls: type[loader._Readers], path: Path) -> loader._Readers:
+        log.append(f"open {path.name}")
+        return opened(cls, path)
+
+    def logged_finish(self: loader._FileLoad) -> tuple[int, int, int, int]:
+        log.append(f"finish {self.path.name}")
+        return finish(self)
+
+    monkeypatch.setattr(loader._Readers, "open", classmethod(logged_open))
+    monkeypatch.setattr(loader._FileLoad, "_finish", logged_finish)
+    results = load(con, tmp_path)
+    assert [r.status for r in results] == ["loaded", "rejected", "loaded", "skipped"]
+    assert [(r.accepted, r.duplicate) for r in results] == [(2, 0), (0, 0), (1, 1), (0, 0)]
+    assert log.index("open b.ndjson.gz") < log.index("finish a.ndjson")
+    for name in ("a.ndjson", "b.ndjson.gz", "c.ndjson", "d.ndjson"):
+        assert log.count(f"open {name}") == 1, log
