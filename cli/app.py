@@ -13,6 +13,7 @@ from cli import (
     ingest_cmd,
     preview_cmd,
     publish_cmd,
+    rejects_cmd,
     status_cmd,
     validate_cmd,
 )
@@ -35,6 +36,7 @@ validate_cmd.register(app)
 status_cmd.register(app)
 preview_cmd.register(app)
 publish_cmd.register(app)
+rejects_cmd.register(app)
 
 
 def main() -> None:

@@ -1,16 +1,22 @@
 """`goals ingest PATH... [--db FILE]`: load event files into the warehouse's raw tables.
 
-One line per file (loaded or skipped, with its counts and speed) and a total line. Rejected
-and duplicate lines are data, not failures: the exit status is 0. A missing path, an
-unreadable or corrupt file or a locked warehouse end the command with a message and
-status 1 (files loaded before a corrupt one stay loaded).
+One line per file (loaded, skipped or set aside, with its counts and speed), a total line,
+then the rejected lines grouped by reason (a count and one example each) and the files set
+aside. On a terminal a progress display (the current file and the whole load) runs while
+it works; in a pipe only the plain lines are written, without colour.
+
+Exit status: 0 when every file was loaded or skipped (rejected and duplicate lines are data,
+not failures). 1 when a file was set aside by this load (bad gzip, bad Parquet, an I/O
+error: every other file is loaded all the same), and for a missing path, a locked
+warehouse or a warehouse error. A file set aside by an earlier load is listed again but
+does not change the exit status: the same bytes are never tried again.
 """
 
 from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, NoReturn
@@ -18,16 +24,26 @@ from typing import TYPE_CHECKING, Annotated, NoReturn
 import duckdb
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import (
+    BarColumn,
+    DownloadColumn,
+    Progress,
+    TaskID,
+    TextColumn,
+    TimeElapsedColumn,
+    TransferSpeedColumn,
+)
 from rich.text import Text
 
 if TYPE_CHECKING:
     from ingest.loader import FileResult
+    from ingest.rejects import RejectGroup
 
 stdout = Console(highlight=False, soft_wrap=True)
 stderr = Console(stderr=True, highlight=False, soft_wrap=True)
 
 _MB = 1_000_000
+_DEMO_DIR = Path("data") / "demo"
 
 
 def _fail(message: str, code: int = 1) -> NoReturn:
@@ -59,8 +75,31 @@ def _mb_per_s(size_bytes: int, seconds: float) -> float:
     return size_bytes / _MB / seconds if seconds > 0 else 0.0
 
 
+def missing_path_message(path: Path, demo_dir: Path = _DEMO_DIR) -> str:
+    """One line for a path that does not exist, saying where the demo's files are."""
+    kind = "folder" if path.suffix == "" or str(path).endswith("/") else "file"
+    message = f"{path} does not exist (no such {kind})."
+    demo_folders = sorted(p for p in demo_dir.glob("*") if p.is_dir()) if demo_dir.is_dir() else []
+    if demo_folders:
+        shown = ", ".join(f"{p}/" for p in demo_folders[:3])
+        message += f" The demo's event files (written by `make demo`) are in {shown}."
+    else:
+        message += f" `make demo` writes demo event files under {demo_dir}/."
+    return message
+
+
 def file_line(result: FileResult, *, already_from: str | None = None) -> Text:
     """The summary line of one file."""
+    if result.status == "rejected":
+        line = Text.assemble(
+            ("set aside ", "bold red"),
+            f"{result.path}  not loaded: ",
+            (f"[{result.reason_code}] ", "red"),
+            result.reason or "",
+        )
+        if result.earlier:
+            line.append("  (set aside by an earlier load)", style="dim")
+        return line
     status_style = "green" if result.status == "loaded" else "yellow"
     line = Text.assemble(
         (f"{result.status:<8}", status_style),
@@ -76,6 +115,72 @@ def file_line(result: FileResult, *, already_from: str | None = None) -> Text:
         origin = f" from {already_from}" if already_from else ""
         line.append(f"  (same content already loaded{origin})", style="dim")
     return line
+
+
+class _Progress:
+    """The whole load (bytes of every file) and the current file, on a terminal only."""
+
+    def __init__(self, console: Console, files: Sequence[Path]) -> None:
+        self.sizes = {path: _size(path) for path in files}
+        self.done_bytes = 0
+        self.files = len(files)
+        self.finished = 0
+        self.progress = Progress(
+            TextColumn("{task.description}"),
+            BarColumn(),
+            DownloadColumn(),
+            TransferSpeedColumn(),
+            TimeElapsedColumn(),
+            console=console,
+            transient=True,
+            disable=not console.is_terminal,
+        )
+        self.overall: TaskID | None = None
+        self.current: TaskID | None = None
+
+    def __enter__(self) -> _Progress:
+        self.progress.__enter__()
+        self.overall = self.progress.add_task(
+            self._overall_text(), total=sum(self.sizes.values()) or 1
+        )
+        self.current = self.progress.add_task("", total=1, visible=False)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.progress.__exit__(None, None, None)
+
+    def _overall_text(self) -> str:
+        return f"all files  {self.finished}/{self.files}"
+
+    @property
+    def console(self) -> Console:
+        return self.progress.console
+
+    def start(self, path: Path) -> None:
+        assert self.current is not None
+        self.progress.reset(
+            self.current, total=self.sizes.get(path) or 1, description=path.name, visible=True
+        )
+
+    def advance(self, path: Path, stored_bytes: int) -> None:
+        assert self.current is not None and self.overall is not None
+        self.progress.update(self.current, completed=stored_bytes)
+        self.progress.update(self.overall, completed=self.done_bytes + stored_bytes)
+
+    def end(self, path: Path) -> None:
+        assert self.current is not None and self.overall is not None
+        self.done_bytes += self.sizes.get(path, 0)
+        self.finished += 1
+        self.progress.update(
+            self.overall, completed=self.done_bytes, description=self._overall_text()
+        )
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
 
 
 def ingest(
@@ -96,20 +201,28 @@ def ingest(
         ),
     ] = None,
 ) -> None:
-    """Load event files into the warehouse; a file whose content is already loaded is skipped."""
+    """Load event files into the warehouse; a file whose content is already loaded is
+    skipped, a file that cannot be read is set aside (the others load); exit status 1 when
+    a file was set aside."""
     from cli._common import resolve_db_path
     from ingest.loader import IngestError, discover_files, ingest_paths
     from ingest.schema import ensure_raw_schema
     from ingest.warehouse import WarehouseLockedError, connect
 
     db_path = resolve_db_path(db)
+    for path in paths:
+        if not path.exists():
+            _fail(missing_path_message(path))
     with _ingest_warnings():
         try:
             files = discover_files(paths)
         except IngestError as exc:
             _fail(str(exc))
         if not files:
-            _fail("no event files found (expected .ndjson, .jsonl, optionally .gz, or .parquet)")
+            _fail(
+                f"no event files in {', '.join(map(str, paths))} (expected .ndjson, .jsonl, "
+                "optionally .gz, or .parquet)"
+            )
         try:
             con = connect(db_path)
         except WarehouseLockedError as exc:
@@ -118,20 +231,10 @@ def ingest(
             _fail(f"cannot open the warehouse {db_path}: {exc}")
         started = time.perf_counter()
         results: list[FileResult] = []
-        progress = Progress(
-            TextColumn("{task.description}"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            TextColumn("files"),
-            TimeElapsedColumn(),
-            console=stdout,
-            transient=True,
-            disable=len(files) < 2 or not stdout.is_terminal,
-        )
+        progress = _Progress(stdout, files)
         try:
             ensure_raw_schema(con)
             with progress:
-                task = progress.add_task(f"loading {files[0].name}", total=len(files))
 
                 def on_file(result: FileResult) -> None:
                     results.append(result)
@@ -143,11 +246,16 @@ def ingest(
                         ).fetchone()
                         origin = str(row[0]) if row else None
                     progress.console.print(file_line(result, already_from=origin))
-                    done = len(results)
-                    following = f"loading {files[done].name}" if done < len(files) else "done"
-                    progress.update(task, advance=1, description=following)
+                    progress.end(Path(result.path))
 
-                ingest_paths(con, files, on_file=on_file)
+                ingest_paths(
+                    con,
+                    files,
+                    on_file=on_file,
+                    on_start=progress.start,
+                    on_progress=progress.advance,
+                )
+            _print_summary(con, results, time.perf_counter() - started, db)
         except IngestError as exc:
             _print_total(results, time.perf_counter() - started)
             _fail(str(exc))
@@ -159,18 +267,75 @@ def ingest(
             _fail("interrupted: the file being loaded was rolled back", code=130)
         finally:
             con.close()
-    _print_total(results, time.perf_counter() - started)
+    new_set_aside = [r for r in results if r.status == "rejected" and not r.earlier]
+    if new_set_aside:
+        _fail(
+            f"{len(new_set_aside)} file(s) could not be read and were set aside (listed "
+            "above); every other file is loaded. Replace a bad file by a fixed export (new "
+            "content loads); `goals rejects --files` lists the files set aside."
+        )
+
+
+def _print_summary(
+    con: duckdb.DuckDBPyConnection, results: list[FileResult], seconds: float, db: Path | None
+) -> None:
+    from ingest.rejects import reject_groups
+
+    _print_total(results, seconds)
+    shas = [r.sha256 for r in results if r.status == "loaded" and r.rejected]
+    groups = reject_groups(con, shas=shas) if shas else []
+    if groups:
+        _print_groups(groups, db)
+    set_aside = [r for r in results if r.status == "rejected"]
+    if set_aside:
+        stdout.print(Text(f"files set aside ({len(set_aside)}), not loaded:", style="bold"))
+        for result in set_aside:
+            when = "  (set aside by an earlier load)" if result.earlier else ""
+            stdout.print(
+                Text.assemble(
+                    f"  {result.path}  ",
+                    (f"[{result.reason_code}]", "red"),
+                    f" {result.reason}",
+                    (when, "dim"),
+                )
+            )
+
+
+def _print_groups(groups: list[RejectGroup], db: Path | None) -> None:
+    from ingest.rejects import cut
+
+    where = f" --db {db}" if db is not None else ""
+    total = sum(g.lines for g in groups)
+    stdout.print(
+        Text.assemble(
+            (f"rejected lines by reason ({total:,}):", "bold"),
+            f"  `goals rejects{where} --lines` lists them",
+        )
+    )
+    width = max(len(g.reason_code) for g in groups)
+    for group in groups:
+        stdout.print(
+            Text.assemble(
+                f"  {group.lines:>9,}  ",
+                (f"{group.reason_code:<{width}}", "red"),
+                f"  e.g. {group.example_file}:{group.example_line}: {group.example_reason}",
+            )
+        )
+        stdout.print(Text(f"  {'':>9}  {'':<{width}}  {cut(group.example_raw_text)}", style="dim"))
 
 
 def _print_total(done: list[FileResult], seconds: float) -> None:
     loaded = sum(1 for r in done if r.status == "loaded")
-    skipped = len(done) - loaded
+    skipped = sum(1 for r in done if r.status == "skipped")
+    set_aside = sum(1 for r in done if r.status == "rejected")
     size = sum(r.size_bytes for r in done if r.status == "loaded")
+    counts = f"{loaded} loaded, {skipped} skipped"
+    if set_aside:
+        counts += f", {set_aside} set aside"
     stdout.print(
         Text.assemble(
             ("total   ", "bold"),
-            f"{len(done)} file{'s' if len(done) != 1 else ''} ({loaded} loaded, "
-            f"{skipped} skipped)  ",
+            f"{len(done)} file{'s' if len(done) != 1 else ''} ({counts})  ",
             f"read {sum(r.read for r in done):,}  accepted {sum(r.accepted for r in done):,}  "
             f"rejected {sum(r.rejected for r in done):,}  "
             f"duplicate {sum(r.duplicate for r in done):,}  ",

@@ -82,6 +82,7 @@ class LineChunk:
     bad_utf8: dict[int, bytes] = field(default_factory=dict)  # index -> original bytes
     pool: BufferPool | None = None
     table: pa.Table | None = None
+    stored_position: int = 0  # bytes of the file as stored read so far (progress display)
 
     @property
     def size(self) -> int:
@@ -126,6 +127,15 @@ def open_binary(path: Path) -> BinaryIO:
     if path.name.lower().endswith(".gz"):
         return gzip.open(path, "rb")
     return open(path, "rb", buffering=0)
+
+
+def _stored_position(stream: BinaryIO) -> int:
+    """How far into the file as stored a stream has read (compressed bytes for .gz)."""
+    raw = stream.fileobj if isinstance(stream, gzip.GzipFile) else stream  # type: ignore[union-attr]
+    try:
+        return int(raw.tell())  # type: ignore[union-attr]
+    except (OSError, ValueError, AttributeError):
+        return 0
 
 
 def _readinto_full(stream: BinaryIO, view: memoryview) -> int:
@@ -266,6 +276,7 @@ class Prefetcher:
                 )
                 for chunk in chunks:
                     chunk.arrow_table()
+                    chunk.stored_position = _stored_position(stream)
                     if not self._put(chunk):
                         chunk.release()
                         return

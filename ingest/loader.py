@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import bisect
 import contextlib
+import gzip
 import hashlib
 import logging
 import os
@@ -20,7 +21,7 @@ import threading
 import time
 import zlib
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -38,6 +39,7 @@ from ingest._lines import (
 )
 from ingest._parquet import PARQUET_TABLE, stage_parquet
 from ingest._strict import classify, properties_text_reason
+from ingest.reasons import reason_code_sql
 from ingest.schema import ensure_raw_schema
 
 log = logging.getLogger(__name__)
@@ -58,18 +60,31 @@ class IngestError(Exception):
     """A file cannot be loaded (missing, unreadable, corrupt); nothing of it was kept."""
 
 
+class FileRejected(IngestError):
+    """A file whose bytes cannot be read as events (`code`: ingest.reasons.FILE_CODES; the
+    message is the reason, without the path). `ingest_paths` sets it aside and goes on."""
+
+    def __init__(self, message: str, code: str) -> None:
+        super().__init__(message)
+        self.code = code
+
+
 @dataclass(frozen=True)
 class FileResult:
     path: str
-    sha256: str
+    sha256: str  # '' when the file could not even be read to hash it
     file_format: str
-    status: str  # 'loaded' | 'skipped' (content already loaded)
+    # 'loaded' | 'skipped' (content already loaded) | 'rejected' (set aside: not loaded)
+    status: str
     size_bytes: int
     read: int
     accepted: int
     rejected: int
     duplicate: int
     seconds: float
+    reason_code: str | None = None  # 'rejected': why (ingest.reasons.FILE_CODES)
+    reason: str | None = None
+    earlier: bool = False  # 'rejected': the same bytes were set aside by an earlier load
 
 
 @dataclass
@@ -165,6 +180,14 @@ def _loaded_path(con: duckdb.DuckDBPyConnection, sha256: str) -> str | None:
     return None if row is None else str(row[0])
 
 
+def _set_aside_row(con: duckdb.DuckDBPyConnection, sha256: str) -> tuple[str, str] | None:
+    """(reason_code, reason) when these bytes were set aside before (raw.file_rejects)."""
+    row = con.execute(
+        "select reason_code, reason from raw.file_rejects where file_sha256 = ?", [sha256]
+    ).fetchone()
+    return None if row is None else (str(row[0]), str(row[1]))
+
+
 def pending_files(con: duckdb.DuckDBPyConnection, paths: Sequence[str | Path]) -> list[Path]:
     """discover_files(paths) minus the contents already in the ledger (or earlier in the list)."""
     files = discover_files(paths)
@@ -192,25 +215,51 @@ def ingest_paths(
     *,
     on_file: Callable[[FileResult], None] | None = None,
     on_start: Callable[[Path], None] | None = None,
+    on_progress: Callable[[Path, int], None] | None = None,
 ) -> list[FileResult]:
     """Load every file under `paths` (lexicographic order), one transaction per file.
 
-    A file whose content is already in the ledger is 'skipped'. On an unreadable or
-    corrupt file, IngestError is raised after rolling that file back; files before it
-    stay loaded. The connection must not be inside a transaction. `on_start(path)` is
-    called as each file starts, `on_file(result)` as it ends.
+    A file whose content is already in the ledger is 'skipped'. A file that cannot be read
+    as events (bad gzip, bad Parquet, an I/O error) is rolled back and 'rejected': set
+    aside with its reason, and the next file is loaded. Its bytes are recorded in
+    raw.file_rejects (except for an I/O error, which is about the disk, not the bytes, and
+    is tried again next time) and not tried again; it gets no ledger row. A missing path
+    raises IngestError before anything is loaded; a warehouse error is raised as is. The
+    connection must not be inside a transaction. `on_start(path)` is called as each file
+    starts, `on_progress(path, bytes)` as it goes (bytes of the file as stored, read so
+    far), `on_file(result)` as it ends.
     """
     files = discover_files(paths)
     _killpoints.arm()
     ensure_raw_schema(con)
     results: list[FileResult] = []
-    for path in files:
-        if on_start is not None:
-            on_start(path)
-        result = _ingest_file(con, path)
-        results.append(result)
-        if on_file is not None:
-            on_file(result)
+    ahead: dict[int, _Readers] = {}  # the next file, opened while this one finishes
+
+    def read_ahead(index: int) -> Callable[[], None]:
+        def start() -> None:
+            if index < len(files) and index not in ahead:
+                with contextlib.suppress(FileRejected):  # reported when its turn comes
+                    ahead[index] = _Readers.open(files[index])
+
+        return start
+
+    try:
+        for index, path in enumerate(files):
+            if on_start is not None:
+                on_start(path)
+            started = time.perf_counter()
+            try:
+                result = _ingest_file(
+                    con, path, on_progress, ahead.pop(index, None), read_ahead(index + 1)
+                )
+            except FileRejected as exc:
+                result = _set_aside(con, path, exc, time.perf_counter() - started)
+            results.append(result)
+            if on_file is not None:
+                on_file(result)
+    finally:
+        for readers in ahead.values():
+            readers.close()
     return results
 
 
@@ -270,42 +319,138 @@ class _Hasher:
         return self._sha
 
 
+@dataclass
+class _Readers:
+    """A file's size, its hash being computed and (NDJSON) its first chunks being read:
+    opened when the file starts, or while the file before it finishes (its duplicates,
+    inserts and commit), so that the pipeline does not drain at every file boundary."""
+
+    size: int
+    hasher: _Hasher
+    prefetcher: Prefetcher | None
+
+    @classmethod
+    def open(cls, path: Path) -> _Readers:
+        try:
+            size = path.stat().st_size
+        except OSError as exc:
+            message = f"cannot read the file: {exc.strerror or exc}"
+            raise FileRejected(message, "unreadable") from exc
+        prefetcher = None
+        if (file_format(path) or "ndjson") == "ndjson":
+            chunk_bytes = _chunk_bytes()
+            if not _is_gz(path):
+                chunk_bytes = min(chunk_bytes, size + 1)  # small files, small buffers
+            prefetcher = Prefetcher(path, chunk_bytes)
+        return cls(size=size, hasher=_Hasher(path), prefetcher=prefetcher)
+
+    def close(self) -> None:
+        if self.prefetcher is not None:
+            self.prefetcher.close()
+
+
 class _AlreadyLoaded(Exception):
     """The file's content is in the ledger: nothing to do."""
 
 
-def _ingest_file(con: duckdb.DuckDBPyConnection, path: Path) -> FileResult:
+class _SetAsideBefore(Exception):
+    """The file's content was set aside by an earlier load: nothing to do."""
+
+    def __init__(self, code: str, reason: str) -> None:
+        super().__init__(reason)
+        self.code = code
+        self.reason = reason
+
+
+def _check_known(con: duckdb.DuckDBPyConnection, sha256: str) -> None:
+    """Raise _AlreadyLoaded or _SetAsideBefore when this content was seen before."""
+    if _loaded_path(con, sha256) is not None:
+        raise _AlreadyLoaded
+    earlier = _set_aside_row(con, sha256)
+    if earlier is not None:
+        raise _SetAsideBefore(*earlier)
+
+
+def _set_aside(
+    con: duckdb.DuckDBPyConnection, path: Path, error: FileRejected, seconds: float
+) -> FileResult:
+    """Record a file that cannot be loaded (once per content) and describe it."""
+    sha = getattr(error, "sha256", "")
+    size = getattr(error, "size_bytes", 0)
+    earlier = False
+    reason = str(error)
+    code = error.code
+    if sha and code != "unreadable":
+        known = _set_aside_row(con, sha)
+        if known is not None:
+            earlier = True
+            code, reason = known
+        else:
+            con.execute(
+                "insert into raw.file_rejects values (?, ?, ?, ?, ?, ?) on conflict do nothing",
+                [sha, str(path), size, code, reason, _utc_now()],
+            )
+    return FileResult(
+        path=str(path), sha256=sha, file_format=file_format(path) or "ndjson",
+        status="rejected", size_bytes=size, read=0, accepted=0, rejected=0, duplicate=0,
+        seconds=seconds, reason_code=code, reason=reason, earlier=earlier,
+    )  # fmt: skip
+
+
+def _rejected(path: Path, exc: BaseException, hasher: _Hasher, size: int) -> FileRejected:
+    """The FileRejected for a read error of `path`, with its sha256 when it can be known."""
+    if isinstance(exc, FileRejected):
+        error = exc
+    else:
+        code = "unreadable"
+        if _is_gz(path) and (
+            isinstance(exc, (EOFError, zlib.error, gzip.BadGzipFile))
+            or (isinstance(exc, OSError) and exc.errno is None)
+        ):
+            code = "invalid_gzip"
+        error = FileRejected(_read_error(exc, code), code)
+    try:
+        error.sha256 = hasher.result()  # type: ignore[attr-defined]
+    except IngestError:
+        error.sha256 = ""  # type: ignore[attr-defined]
+    error.size_bytes = size  # type: ignore[attr-defined]
+    return error
+
+
+def _ingest_file(
+    con: duckdb.DuckDBPyConnection,
+    path: Path,
+    on_progress: Callable[[Path, int], None] | None = None,
+    readers: _Readers | None = None,
+    on_read: Callable[[], None] | None = None,
+) -> FileResult:
     """One file in one transaction.
 
     NDJSON is read, split and validated while its hash is computed in a thread: a file
     whose content turns out to be loaded already is rolled back as soon as that is known
-    (after at most a chunk or two), a new file does not wait for its hash.
+    (after at most a chunk or two), a new file does not wait for its hash. `readers` are
+    the file's, when they were opened ahead; `on_read()` is called once the whole file has
+    been read (the next file may start reading then).
     """
     global _last_timings
     timings = _Timings()
     started = time.perf_counter()
     fmt = file_format(path) or "ndjson"
-    try:
-        size = path.stat().st_size
-    except OSError as exc:
-        raise IngestError(f"cannot read {path}: {exc.strerror or exc}") from exc
-    hasher = _Hasher(path)
-    prefetcher = None
-    if fmt == "ndjson":
-        chunk_bytes = _chunk_bytes()
-        if not path.name.lower().endswith(".gz"):
-            chunk_bytes = min(chunk_bytes, size + 1)  # small files, small buffers
-        prefetcher = Prefetcher(path, chunk_bytes)
+    readers = readers or _Readers.open(path)
+    size, hasher, prefetcher = readers.size, readers.hasher, readers.prefetcher
     status = "loaded"
     counts = (0, 0, 0, 0)
+    earlier: _SetAsideBefore | None = None
     try:
         if prefetcher is None or hasher.done():
             tick = time.perf_counter()
-            loaded = _loaded_path(con, hasher.result()) is not None
+            try:
+                sha = hasher.result()
+            except IngestError as exc:
+                raise _rejected(path, exc.__cause__ or exc, hasher, size) from exc
             timings.add("hash", time.perf_counter() - tick)
-            if loaded:
-                raise _AlreadyLoaded
-        loader = _FileLoad(con, path, size, hasher, fmt, timings, prefetcher)
+            _check_known(con, sha)
+        loader = _FileLoad(con, path, size, hasher, fmt, timings, prefetcher, on_progress, on_read)
         con.execute("begin transaction")
         try:
             _killpoints.reached("begin")
@@ -318,32 +463,42 @@ def _ingest_file(con: duckdb.DuckDBPyConnection, path: Path) -> FileResult:
         except BaseException as exc:
             with contextlib.suppress(duckdb.Error):
                 con.execute("rollback")
-            if isinstance(exc, (OSError, EOFError, zlib.error)):
-                raise IngestError(_read_error(path, exc)) from exc
-            if isinstance(exc, duckdb.Error) and fmt == "parquet":
-                raise IngestError(f"cannot read Parquet file {path}: {exc}") from exc
+            if isinstance(exc, (OSError, EOFError, zlib.error, FileRejected)):
+                raise _rejected(path, exc, hasher, size) from exc
+            if isinstance(exc, IngestError) and isinstance(exc.__cause__, OSError):
+                raise _rejected(path, exc.__cause__, hasher, size) from exc  # hashing failed
             raise
     except _AlreadyLoaded:
         status = "skipped"
+    except _SetAsideBefore as exc:
+        earlier = exc
     finally:
         if prefetcher is not None:
             prefetcher.close()
         _last_timings = timings
     read, accepted, rejected, duplicate = counts
-    return FileResult(
+    result = FileResult(
         path=str(path), sha256=hasher.result(), file_format=fmt, status=status,
         size_bytes=size, read=read, accepted=accepted, rejected=rejected,
         duplicate=duplicate, seconds=time.perf_counter() - started,
     )  # fmt: skip
+    if earlier is not None:
+        result = replace(
+            result, status="rejected", reason_code=earlier.code, reason=earlier.reason,
+            earlier=True,
+        )  # fmt: skip
+    return result
 
 
-def _read_error(path: Path, exc: BaseException) -> str:
-    if path.name.lower().endswith(".gz"):
+def _read_error(exc: BaseException, code: str) -> str:
+    """Why a file could not be read: a reason without the file's path (raw.file_rejects
+    keeps the path beside it)."""
+    if code == "invalid_gzip":
         detail = str(exc) or type(exc).__name__
-        return f"{path} is not a valid gzip file ({detail}); nothing of it was loaded"
+        return f"not a valid gzip file ({detail}): truncated or damaged; export it again"
     if isinstance(exc, OSError):
-        return f"cannot read {path}: {exc.strerror or exc}; nothing of it was loaded"
-    return f"cannot read {path}: {exc}; nothing of it was loaded"
+        return f"cannot read the file: {exc.strerror or exc}"
+    return f"cannot read the file: {exc}"
 
 
 class _FileLoad:
@@ -358,8 +513,12 @@ class _FileLoad:
         fmt: str,
         timings: _Timings,
         prefetcher: Prefetcher | None = None,
+        on_progress: Callable[[Path, int], None] | None = None,
+        on_read: Callable[[], None] | None = None,
     ) -> None:
         self.con = con
+        self.on_progress = on_progress
+        self.on_read = on_read
         self.prefetcher = prefetcher
         self.spans: list[tuple[int, np.ndarray]] = []  # (first line, file offsets) per chunk
         self.path = path
@@ -398,6 +557,8 @@ class _FileLoad:
             chunk = next(chunks, None)
             self.timings.add("wait for reader", time.perf_counter() - tick)
             if chunk is None:
+                self.prefetcher.close()  # its buffers go before the next file's come
+                self._read_done()
                 break
             try:
                 self.spans.append((chunk.first_line, chunk.line_spans()))
@@ -410,7 +571,13 @@ class _FileLoad:
                 self._slow_path(chunk)
             finally:
                 chunk.release()
+            if self.on_progress is not None:
+                self.on_progress(self.path, chunk.stored_position)
             self._check_not_loaded(wait=False)
+
+    def _read_done(self) -> None:
+        if self.on_read is not None:
+            self.on_read()
 
     def _check_not_loaded(self, *, wait: bool) -> None:
         """Raise _AlreadyLoaded once the hash shows the content is in the ledger."""
@@ -419,8 +586,7 @@ class _FileLoad:
         tick = time.perf_counter()
         sha = self.hasher.result()
         self.timings.add("hash", time.perf_counter() - tick)
-        if _loaded_path(self.con, sha) is not None:
-            raise _AlreadyLoaded
+        _check_known(self.con, sha)
         self.sha = sha
 
     def _slow_path(self, chunk: LineChunk) -> None:
@@ -493,8 +659,17 @@ class _FileLoad:
     # -- Parquet
     def _load_parquet(self) -> None:
         tick = time.perf_counter()
-        stage_parquet(self.con, self.path)
+        try:
+            stage_parquet(self.con, self.path)
+        except duckdb.IOException as exc:
+            detail = str(exc).strip().splitlines()[0]
+            raise FileRejected(f"cannot read the file: {detail}", "unreadable") from exc
+        except duckdb.Error as exc:
+            detail = str(exc).strip().splitlines()[0]
+            message = f"not a readable Parquet file ({detail})"
+            raise FileRejected(message, "invalid_parquet") from exc
         self.timings.add("read+render", time.perf_counter() - tick)
+        self._read_done()
         sql = _sql.validation_sql(PARQUET_TABLE, mode="fast", has_props_bad=True)
         self._timed("validate", f"insert into {_sql.ROWS_TABLE} {sql}")
         _killpoints.reached("chunk-validated")
@@ -574,8 +749,10 @@ class _FileLoad:
         self._timed(
             "insert rejects",
             f"""
-            insert into raw.event_rejects
-            select ?, ?, line_number, raw_text, reason, ?
+            insert into raw.event_rejects (
+                file_sha256, file_path, line_number, raw_text, reason, loaded_at, reason_code
+            )
+            select ?, ?, line_number, raw_text, reason, ?, {reason_code_sql("reason")}
             from {rows} where status = {reject} order by line_number
             """,
             [self.sha, str(self.path), self.loaded_at],

@@ -254,17 +254,21 @@ def hash_files(
     paths: Iterable[Path], cache: Mapping[str, tuple[int, int, str]]
 ) -> tuple[list[tuple[Path, str]], HashCache]:
     """(path, sha256) of every file, re-hashing only files whose size or mtime changed since
-    the cache was written; returns the new cache (entries of vanished files dropped)."""
+    the cache was written; returns the new cache (entries of vanished files dropped). A file
+    that cannot be read (gone, no permission, an I/O error) is left out: tried next time."""
     hashed: list[tuple[Path, str]] = []
     new_cache: HashCache = {}
     for path in paths:
-        stat = path.stat()
         key = str(path)
-        cached = cache.get(key)
-        if cached is not None and cached[0] == stat.st_size and cached[1] == stat.st_mtime_ns:
-            sha = cached[2]
-        else:
-            sha = file_sha256(path)
+        try:
+            stat = path.stat()
+            cached = cache.get(key)
+            if cached is not None and cached[:2] == (stat.st_size, stat.st_mtime_ns):
+                sha = cached[2]
+            else:
+                sha = file_sha256(path)
+        except OSError:
+            continue
         new_cache[key] = (stat.st_size, stat.st_mtime_ns, sha)
         hashed.append((path, sha))
     return hashed, new_cache

@@ -52,12 +52,17 @@ _DESCRIPTIONS = {
     "event_rejects": "Rejected lines, with file, line number, raw text and reason.",
     "event_duplicates": "Lines whose (workspace_id, event_id) was already loaded.",
     "loaded_files": "The ledger: one row per loaded file content (sha256).",
+    "file_rejects": "Files set aside (unreadable gzip or Parquet), with their reason.",
 }
 
 _FILES_SCHEMA = TableSchema(
     columns=[
         TableColumn("path", "string"),
-        TableColumn("status", "string", description="loaded | skipped (content already loaded)"),
+        TableColumn(
+            "status",
+            "string",
+            description="loaded | skipped (content already loaded) | rejected (set aside)",
+        ),
         TableColumn("sha256", "string"),
         TableColumn("format", "string"),
         TableColumn("read", "int"),
@@ -65,6 +70,7 @@ _FILES_SCHEMA = TableSchema(
         TableColumn("rejected", "int"),
         TableColumn("duplicate", "int"),
         TableColumn("seconds", "float"),
+        TableColumn("reason", "string", description="why a file was set aside"),
     ]
 )
 
@@ -111,12 +117,19 @@ def build_ingest_assets(
     ) -> Iterator[MaterializeResult]:
         folder = landing.folder()
         files = landing.ready_files()
-        context.log.info(f"{len(files)} file(s) in {folder}")
+        if not folder.is_dir():
+            context.log.warning(
+                f"The landing folder {folder} does not exist (set LANDING_DIR): no files to "
+                "load; the models are built from what is already loaded."
+            )
+        else:
+            context.log.info(f"{len(files)} file(s) in {folder}")
         db_path = warehouse.path()
         try:
             with warehouse.connect() as con:
                 ensure_raw_schema(con)
-                results = ingest_paths(con, files, on_file=lambda r: _log_file(context, r))
+                present = [path for path in files if path.exists()]  # one may just have gone
+                results = ingest_paths(con, present, on_file=lambda r: _log_file(context, r))
                 counts = {t.name: _count(con, t.relation) for t, _ in tables_and_specs}
         except WarehouseBusyError as exc:  # retried by the RetryPolicy, then a Failure
             raise lock_exception(context.retry_number, retry_policy, str(exc)) from exc
@@ -136,6 +149,7 @@ def build_ingest_assets(
             if table.name == summary_table:
                 metadata |= {
                     "landing_dir": MetadataValue.path(str(folder)),
+                    "landing_dir_exists": MetadataValue.bool(folder.is_dir()),
                     "files": MetadataValue.table(
                         records=[_record(r) for r in results], schema=_FILES_SCHEMA
                     ),
@@ -147,6 +161,8 @@ def build_ingest_assets(
                 metadata["lines_duplicate"] = MetadataValue.int(summary["lines_duplicate"])
             elif table.name == "loaded_files":
                 metadata["files_loaded"] = MetadataValue.int(summary["files_loaded"])
+            elif table.name == "file_rejects":
+                metadata["files_set_aside"] = MetadataValue.int(summary["files_set_aside"])
             yield MaterializeResult(asset_key=spec.key, metadata=metadata)
 
     return ingest_landing_files
@@ -158,6 +174,13 @@ def _count(con: duckdb.DuckDBPyConnection, relation: str) -> int:
 
 
 def _log_file(context: AssetExecutionContext, result: FileResult) -> None:
+    if result.status == "rejected":
+        earlier = " (set aside by an earlier load)" if result.earlier else ""
+        context.log.warning(
+            f"set aside {result.path}: [{result.reason_code}] {result.reason}{earlier}; the "
+            "other files load and the models build. Replace it by a fixed export."
+        )
+        return
     context.log.info(
         f"{result.status} {result.path}: read {result.read}, accepted {result.accepted}, "
         f"rejected {result.rejected}, duplicate {result.duplicate}"
@@ -166,10 +189,12 @@ def _log_file(context: AssetExecutionContext, result: FileResult) -> None:
 
 def _summary(results: list[FileResult]) -> dict[str, int]:
     loaded = [r for r in results if r.status == "loaded"]
+    set_aside = [r for r in results if r.status == "rejected"]
     return {
         "files_seen": len(results),
         "files_loaded": len(loaded),
-        "files_skipped": len(results) - len(loaded),
+        "files_skipped": len(results) - len(loaded) - len(set_aside),
+        "files_set_aside": len(set_aside),
         "lines_read": sum(r.read for r in loaded),
         "lines_accepted": sum(r.accepted for r in loaded),
         "lines_rejected": sum(r.rejected for r in loaded),
@@ -189,5 +214,6 @@ def _record(result: FileResult) -> TableRecord:
             "rejected": result.rejected,
             "duplicate": result.duplicate,
             "seconds": round(float(result.seconds), 3),
+            "reason": result.reason or "",
         }
     )

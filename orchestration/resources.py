@@ -91,9 +91,14 @@ class WarehouseResource(ConfigurableResource):
         """The contents already in the ledger (raw.loaded_files), read through a short
         read-only connection that does not wait: WarehouseBusyError when a writer holds the
         file. A warehouse or ledger that does not exist yet has loaded nothing."""
+        return self.known_sha256()[0]
+
+    def known_sha256(self) -> tuple[set[str], set[str]]:
+        """(contents in the ledger, contents set aside in raw.file_rejects), as
+        `loaded_sha256` reads them; both empty before anything was loaded."""
         path = self.path()
         if not path.exists():
-            return set()
+            return set(), set()
         try:
             con = duckdb.connect(str(path), read_only=True)
         except duckdb.Error as exc:
@@ -101,14 +106,22 @@ class WarehouseResource(ConfigurableResource):
             # connection to the same file (DuckDB refuses a second configuration).
             raise WarehouseBusyError(lock_failure_message(path, str(exc))) from exc
         try:
-            exists = con.execute(
-                "select count(*) from information_schema.tables "
-                "where table_schema = 'raw' and table_name = 'loaded_files'"
-            ).fetchone()
-            if not exists or not exists[0]:
-                return set()
-            rows = con.execute("select file_sha256 from raw.loaded_files").fetchall()
-            return {str(row[0]) for row in rows}
+            tables = {
+                str(row[0])
+                for row in con.execute(
+                    "select table_name from information_schema.tables "
+                    "where table_schema = 'raw' and table_name in ('loaded_files', 'file_rejects')"
+                ).fetchall()
+            }
+            found: list[set[str]] = []
+            for table in ("loaded_files", "file_rejects"):
+                rows = (
+                    con.execute(f"select file_sha256 from raw.{table}").fetchall()
+                    if table in tables
+                    else []
+                )
+                found.append({str(row[0]) for row in rows})
+            return found[0], found[1]
         finally:
             con.close()
 
@@ -139,11 +152,15 @@ class LandingFolder(ConfigurableResource):
         if not folder.is_dir():
             return []
         current = time.time() if now is None else now
-        return [
-            path
-            for path in discover_files([folder])
-            if is_settled(path.stat().st_mtime, current, self.settle_seconds)
-        ]
+        ready = []
+        for path in discover_files([folder]):
+            try:
+                mtime = path.stat().st_mtime
+            except OSError:  # gone (or unreadable) since it was listed: next tick
+                continue
+            if is_settled(mtime, current, self.settle_seconds):
+                ready.append(path)
+        return ready
 
 
 __all__ = [

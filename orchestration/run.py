@@ -59,6 +59,45 @@ def failure_messages(result: ExecuteInProcessResult) -> list[str]:
     return messages
 
 
+def run_summary(result: ExecuteInProcessResult, seconds: float, landing_dir: str | Path) -> str:
+    """One line: success or failure, files loaded, lines, marts built, checks, duration."""
+    from orchestration.helpers import RAW_EVENTS_TABLE, RAW_SOURCE_NAME, ROW_COUNT_KEY
+
+    materialized: dict[tuple[str, ...], dict[str, object]] = {}
+    for event in result.get_asset_materialization_events():
+        materialization = event.event_specific_data.materialization  # type: ignore[union-attr]
+        materialized[tuple(materialization.asset_key.path)] = {
+            key: getattr(value, "value", value) for key, value in materialization.metadata.items()
+        }
+    parts: list[str] = []
+    ingest = materialized.get((RAW_SOURCE_NAME, RAW_EVENTS_TABLE))
+    if ingest is not None:
+        loaded = int(ingest.get("files_loaded", 0))  # type: ignore[call-overload]
+        skipped = int(ingest.get("files_skipped", 0))  # type: ignore[call-overload]
+        set_aside = int(ingest.get("files_set_aside", 0))  # type: ignore[call-overload]
+        files = f"{loaded} file(s) loaded ({skipped} skipped"
+        files += f", {set_aside} set aside: `goals rejects --files`)" if set_aside else ")"
+        if not Path(landing_dir).is_dir():
+            files = f"0 file(s): the landing folder {landing_dir} does not exist (LANDING_DIR)"
+        parts.append(files)
+        accepted = int(ingest.get("lines_accepted", 0))  # type: ignore[call-overload]
+        rejected = int(ingest.get("lines_rejected", 0))  # type: ignore[call-overload]
+        parts.append(f"{accepted:,} event(s) accepted, {rejected:,} line(s) rejected")
+    marts = [key for key in materialized if key[0] == "marts"]
+    if marts:
+        outcomes = materialized.get(("marts", "fct_goal_outcomes"), {}).get(ROW_COUNT_KEY)
+        built = f"{len(marts)} mart(s) built"
+        if outcomes is not None:
+            built += f" ({int(outcomes):,} goal outcomes)"  # type: ignore[call-overload]
+        parts.append(built)
+    checks = result.get_asset_check_evaluations()
+    if checks:
+        passed = sum(1 for check in checks if check.passed)
+        parts.append(f"{passed}/{len(checks)} checks passed")
+    verdict = "Run succeeded" if result.success else "Run FAILED"
+    return f"{verdict} in {seconds:.1f} s: " + "; ".join(parts or ["nothing ran"])
+
+
 def run_main_job(db_path: str | Path, landing_dir: str | Path) -> bool:
     """The main job on `db_path` and `landing_dir`; True when every step and check passed."""
     return execute_main_job(db_path, landing_dir).success

@@ -28,6 +28,8 @@ def build_landing_sensor(job: AssetJob) -> SensorDefinition:
 
     The run key is the file's sha256, so a content is requested once whatever its name;
     contents already in the ledger (raw.loaded_files) and renamed copies ask for nothing.
+    Contents set aside by a load (raw.file_rejects: a truncated gzip, say) ask for nothing
+    either, so a bad file never makes a run fail or repeat; a fixed file is new content.
     The cursor caches each file's hash by (size, mtime) so unchanged files are not re-read.
     A run loads every pending file of the folder in lexicographic order (so the
     first-loaded-wins rule follows path order whichever run starts first); runs whose file
@@ -46,20 +48,27 @@ def build_landing_sensor(job: AssetJob) -> SensorDefinition:
     ) -> SensorResult:
         files = landing.ready_files()
         if not files:
-            return SensorResult(skip_reason=f"No event files in {landing.folder()}.")
+            folder = landing.folder()
+            if not folder.is_dir():
+                return SensorResult(
+                    skip_reason=f"The landing folder {folder} does not exist (LANDING_DIR)."
+                )
+            return SensorResult(skip_reason=f"No event files in {folder}.")
         hashed, cache = hash_files(files, decode_cursor(context.cursor))
         try:
-            loaded = warehouse.loaded_sha256()
+            loaded, set_aside = warehouse.known_sha256()
         except WarehouseBusyError as exc:
             context.log.info(str(exc))
             return SensorResult(
                 skip_reason="The warehouse is being written; checking again next tick.",
                 cursor=encode_cursor(cache),
             )
-        todo = new_file_contents(hashed, loaded)
+        todo = new_file_contents(hashed, loaded | set_aside)
         if not todo:
+            bad = sum(1 for _, sha in hashed if sha in set_aside)
+            note = f" ({bad} set aside as unreadable: `goals rejects --files`)" if bad else ""
             return SensorResult(
-                skip_reason=f"All {len(files)} file(s) in {landing.folder()} are loaded.",
+                skip_reason=f"All {len(files)} file(s) in {landing.folder()} are loaded{note}.",
                 cursor=encode_cursor(cache),
             )
         return SensorResult(

@@ -12,7 +12,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from ingest.loader import IngestError, ingest_paths
+from ingest.loader import ingest_paths
 from tests.ingest.helpers import events, load, rejects
 
 
@@ -178,9 +178,13 @@ def test_parquet_duplicates(con: duckdb.DuckDBPyConnection, tmp_path: Path) -> N
     assert json.loads(text)["name"] == "second"
 
 
-def test_corrupt_parquet_is_an_error(con: duckdb.DuckDBPyConnection, tmp_path: Path) -> None:
+def test_corrupt_parquet_is_set_aside(con: duckdb.DuckDBPyConnection, tmp_path: Path) -> None:
     path = tmp_path / "bad.parquet"
     path.write_bytes(b"PAR1 this is not parquet")
-    with pytest.raises(IngestError, match="cannot read Parquet file"):
-        ingest_paths(con, [path])
+    [result] = ingest_paths(con, [path])
+    assert (result.status, result.reason_code) == ("rejected", "invalid_parquet")
+    assert "not a readable Parquet file" in (result.reason or "")
     assert con.execute("select count(*) from raw.loaded_files").fetchone() == (0,)
+    assert con.execute("select reason_code from raw.file_rejects").fetchall() == [
+        ("invalid_parquet",)
+    ]

@@ -154,3 +154,12 @@ def test_dev_instance_template_limits_the_pool_to_one(tmp_path: Path) -> None:
         pools = instance.get_concurrency_config().pool_config
         assert pools.default_pool_limit == 1
         assert instance.event_log_storage.supports_global_concurrency_limits
+
+
+def test_code_location_has_a_fixed_name() -> None:
+    """Not the checkout folder's name (`main`, a worktree's name...): runs, schedules and
+    links keep their location whatever the folder is called."""
+    from dagster_dg_core.context import DgContext
+
+    context = DgContext.for_project_environment(PROJECT_DIR, {})
+    assert context.code_location_name == "goals_analytics"

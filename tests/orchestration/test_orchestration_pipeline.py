@@ -333,3 +333,50 @@ def test_goals_dagster_run_reports_a_failed_step(tmp_path: Path) -> None:
 
     assert result.exit_code == 1, result.output
     assert "ingest_landing_files" in result.output
+
+
+def test_a_bad_file_is_set_aside_and_the_marts_still_build(tmp_path: Path) -> None:
+    """`goals dagster run` on a landing folder whose first file is a truncated gzip: the
+    good file loads, dbt runs, the marts move; the output is quiet, ends with a one-line
+    result and holds no colour codes outside a terminal."""
+    import gzip
+
+    import typer
+    from typer.testing import CliRunner
+
+    from cli import dagster_cmd
+
+    app = typer.Typer()
+    dagster_cmd.register(app)
+    landing = tmp_path / "landing"
+    bad = landing / "a-bad.ndjson.gz"
+    bad.parent.mkdir(parents=True)
+    bad.write_bytes(gzip.compress(b'{"event_id": "x"}\n' * 100)[:-10])
+    demo_file(landing, "b-good.ndjson")
+    db = tmp_path / "wh" / "goals.duckdb"
+
+    result = CliRunner().invoke(app, ["dagster", "run", "--db", str(db), "--landing", str(landing)])
+
+    assert result.exit_code == 0, result.output
+    assert "\x1b[" not in result.stdout + result.stderr
+    assert "DEBUG" not in result.stdout + result.stderr
+    lines = result.stdout.splitlines()
+    assert len(lines) == 1, result.stdout  # dbt's log is not echoed without --verbose
+    assert lines[0].startswith("Run succeeded in ")
+    assert "1 file(s) loaded (0 skipped, 1 set aside" in lines[0]
+    assert "2 goal outcomes" in lines[0]
+    assert f"set aside {bad}: [invalid_gzip]" in result.stderr
+    assert _count(db, _mart_relations()["fct_goal_outcomes"]) == 2
+    con = open_read_only(db)
+    try:
+        rejected = con.execute("select file_path, reason_code from raw.file_rejects").fetchall()
+    finally:
+        con.close()
+    assert rejected == [(str(bad), "invalid_gzip")]
+
+    # the landing folder gone: said in one line, and the models still build
+    missing = tmp_path / "no-landing"
+    result = CliRunner().invoke(app, ["dagster", "run", "--db", str(db), "--landing", str(missing)])
+    assert result.exit_code == 0, result.output
+    assert f"The landing folder {missing} does not exist (set LANDING_DIR)" in result.stderr
+    assert f"0 file(s): the landing folder {missing} does not exist (LANDING_DIR)" in result.stdout

@@ -138,3 +138,51 @@ def test_busy_warehouse_skips_the_tick(tmp_path: Path, lock_holder: type[LockHol
     holder.release()
     requests, _, _ = _tick(db, landing, cursor=cursor)
     assert len(requests) == 1
+
+
+def _load(db: Path, landing: Path) -> None:
+    """The loader itself, on the landing folder (what a run's ingest step does)."""
+    import duckdb
+
+    from ingest.loader import ingest_paths
+
+    con = duckdb.connect(str(db))
+    try:
+        ingest_paths(con, [landing])
+    finally:
+        con.close()
+
+
+def test_a_set_aside_file_asks_for_no_run_and_a_new_good_file_does(tmp_path: Path) -> None:
+    import gzip
+
+    db = create_warehouse(tmp_path / "wh" / "goals.duckdb")
+    landing = tmp_path / "landing"
+    bad = landing / "a-bad.ndjson.gz"
+    bad.parent.mkdir(parents=True)
+    bad.write_bytes(gzip.compress(ndjson(VALID_EVENTS).encode())[:-10])  # truncated
+    _load(db, landing)  # the run the first tick asked for: it set the bad file aside
+
+    requests, skip, cursor = _tick(db, landing)
+    assert requests == []
+    assert skip is not None and "1 set aside" in skip
+
+    good = write_file(landing / "b-good.ndjson", ndjson(VALID_EVENTS))
+    requests, _, _ = _tick(db, landing, cursor=cursor)
+    assert [r.run_key for r in requests] == [file_sha256(good)]
+
+
+def test_a_missing_landing_folder_is_named(tmp_path: Path) -> None:
+    db = create_warehouse(tmp_path / "wh" / "goals.duckdb")
+    _, skip, _ = _tick(db, tmp_path / "missing-landing")
+    assert skip is not None and "does not exist (LANDING_DIR)" in skip
+
+
+def test_hash_files_leaves_out_a_file_it_cannot_read(tmp_path: Path) -> None:
+    from orchestration.helpers import hash_files
+
+    kept = write_file(tmp_path / "a.ndjson", ndjson(VALID_EVENTS))
+    gone = tmp_path / "b.ndjson"  # listed, then removed before it was hashed
+    hashed, cache = hash_files([kept, gone], {})
+    assert hashed == [(kept, file_sha256(kept))]
+    assert list(cache) == [str(kept)]
