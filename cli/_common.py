@@ -75,13 +75,36 @@ DbOption = Annotated[
     ),
 ]
 JsonOption = Annotated[
-    bool, typer.Option("--json", help="Print JSON (one object per line) instead of a table.")
+    bool,
+    typer.Option(
+        "--json",
+        help="Print JSON lines (one object per line, values whole) instead of a table.",
+    ),
 ]
+
+
+#: The width of output that goes to a pipe or a file (no terminal to fit): wide enough
+#: that nothing a command prints is cut or wrapped at 80 columns.
+PIPE_WIDTH = 200
+
+
+def console_width(stderr: bool = False) -> int | None:
+    """$COLUMNS when set, the terminal's width on a terminal (None: rich asks it), else
+    PIPE_WIDTH, so piped output is not cut at rich's default of 80 columns."""
+    import sys
+
+    if os.environ.get("COLUMNS", "").isdigit():
+        return None
+    stream = sys.stderr if stderr else sys.stdout
+    isatty = getattr(stream, "isatty", None)
+    if isatty is not None and isatty():
+        return None
+    return PIPE_WIDTH
 
 
 def out() -> Console:
     """The console of a command's output (made per call: it reads $COLUMNS then)."""
-    return Console(highlight=False)
+    return Console(highlight=False, width=console_width())
 
 
 def err() -> Console:
@@ -111,6 +134,33 @@ def utc_now() -> datetime:
 def window(range_: Range, now: datetime) -> tuple[datetime, datetime]:
     """The half-open window (now - N days, now] a command reads."""
     return now - timedelta(days=range_.days), now
+
+
+def format_utc_fixed(value: datetime | None) -> str:
+    """ISO 8601 in UTC with a `Z` and always milliseconds (a fixed width for columns:
+    `2026-11-24T09:30:00.000Z`); microseconds when the value has some below a millisecond."""
+    if value is None:
+        return ""
+    if value.tzinfo is not None:
+        value = value.astimezone(UTC).replace(tzinfo=None)
+    text = value.strftime("%Y-%m-%dT%H:%M:%S")
+    if value.microsecond % 1000:
+        return text + f".{value.microsecond:06d}Z"
+    return text + f".{value.microsecond // 1000:03d}Z"
+
+
+def reference_time_option(text: str | None, option: str = "--reference-time") -> str | None:
+    """An ISO 8601 option value normalized to UTC `...Z` text (dbt vars carry it into SQL
+    as a string literal), or a usage error (exit 2) when it does not parse."""
+    if text is None:
+        return None
+    parsed = parse_iso8601_utc(text)
+    if parsed is None:
+        raise typer.BadParameter(
+            f"'{text}' is not an ISO 8601 timestamp (e.g. 2026-11-24T09:30:00Z).",
+            param_hint=f"'{option}'",
+        )
+    return format_utc(parsed)
 
 
 def format_utc(value: datetime | None) -> str:
@@ -214,6 +264,18 @@ def format_decimal(value: Decimal | None) -> str:
     return f"{normalized:f}"
 
 
+#: Longest value a table cell shows whole; longer ones are cut with ELLIPSIS_NOTE.
+CELL_MAX_CHARS = 400
+
+
+def cut_text(text: str, limit: int = CELL_MAX_CHARS) -> str:
+    """`text` whole when at most `limit` characters, else its start and a marker saying how
+    much was left out (`--json` prints values whole)."""
+    if len(text) <= limit:
+        return text
+    return text[:limit] + f"… [{len(text) - limit:,} more characters; --json shows all]"
+
+
 def format_count(value: int) -> str:
     return f"{value:,}"
 
@@ -226,6 +288,24 @@ def names_list(names: Sequence[str], *, limit: int = 30) -> str:
     if len(names) > limit:
         shown += f", … and {len(names) - limit} more"
     return shown
+
+
+def close_match(name: str, known: Sequence[str]) -> str | None:
+    """The known name `name` most likely meant: the same name in another case, else the
+    closest by difflib's ratio (None when nothing is close)."""
+    import difflib
+
+    same = [k for k in known if k.lower() == name.lower() and k != name]
+    if same:
+        return same[0]
+    close = difflib.get_close_matches(name, [k for k in known if k != name], n=1)
+    return close[0] if close else None
+
+
+def did_you_mean(name: str, known: Sequence[str]) -> str:
+    """` (did you mean 'x'?)` when a known name is close to `name`, else ``."""
+    match = close_match(name, known)
+    return f" (did you mean '{match}'?)" if match is not None else ""
 
 
 def display_path(path: Path) -> str:
@@ -245,27 +325,67 @@ def resolve_db_path(db: Path | None) -> Path:
     return Path(db) if db is not None else default_db_path()
 
 
+def _is_duckdb_file(path: Path) -> bool:
+    """Whether `path` starts like a DuckDB database file (its header's magic `DUCK`)."""
+    try:
+        with path.open("rb") as handle:
+            header = handle.read(12)
+    except OSError:
+        return False
+    return header[8:12] == b"DUCK"
+
+
+def check_warehouse_path(path: Path, *, create: bool = False) -> bool:
+    """Fail with one line unless `path` can be a warehouse: not a folder, a DuckDB file
+    when it exists, and (unless `create`) existing. Returns whether it exists."""
+    shown = display_path(path)
+    if path.is_dir():
+        fail(
+            f"{shown} is a folder, not a DuckDB file: point --db (or $DUCKDB_PATH) at a file "
+            "such as warehouse/goals.duckdb."
+        )
+    if path.exists():
+        if not _is_duckdb_file(path):
+            fail(
+                f"{shown} is not a DuckDB database file: point --db (or $DUCKDB_PATH) at the "
+                "warehouse (e.g. warehouse/goals.duckdb)."
+            )
+        return True
+    if not create:
+        fail(
+            f"No warehouse at {shown}: check --db / $DUCKDB_PATH, or load events with "
+            "`goals ingest FILE...` (or run `goals demo`) first."
+        )
+    if path.parent.exists() and not path.parent.is_dir():
+        fail(f"Cannot create the warehouse {shown}: {display_path(path.parent)} is not a folder.")
+    return False
+
+
 @contextmanager
 def open_warehouse(db: Path | None) -> Iterator[tuple[duckdb.DuckDBPyConnection, Path]]:
     """The warehouse opened read-only (no write lock), or a clear error if it is missing."""
     from ingest.warehouse import WarehouseLockedError, connect
 
     path = resolve_db_path(db)
-    if not path.is_file():
-        fail(
-            f"No warehouse at {display_path(path)}: load events with `goals ingest FILE...` "
-            "(or run `goals demo`) first, or point --db / $DUCKDB_PATH at one."
-        )
+    check_warehouse_path(path)
     try:
         con = connect(path, read_only=True)
     except WarehouseLockedError as exc:
         fail(str(exc))
     except duckdb.Error as exc:
-        fail(f"Cannot open the warehouse {display_path(path)} read-only: {exc}")
+        fail(f"Cannot open the warehouse {display_path(path)} read-only: {one_line(exc)}")
     try:
         yield con, path
     finally:
         con.close()
+
+
+def one_line(error: BaseException | str) -> str:
+    """An error's message on one line (DuckDB's carry a type prefix and line breaks)."""
+    text = " ".join(str(error).split())
+    if not text and isinstance(error, BaseException):
+        return type(error).__name__
+    return text
 
 
 def table_exists(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> bool:
@@ -321,15 +441,9 @@ def unknown_name_message(
     name: str, range_: Range, known: Sequence[str], *, workspace: str | None = None
 ) -> str:
     """ "no events named X in the last 30d; known names: ..." (with a close match first)."""
-    import difflib
-
     scope = f" of workspace '{workspace}'" if workspace else ""
     message = f"no events named '{name}'{scope} in the last {range_.value}"
-    close = [k for k in known if k.lower() == name.lower()] or difflib.get_close_matches(
-        name, known, n=1
-    )
-    if close:
-        message += f" (did you mean '{close[0]}'?)"
+    message += did_you_mean(name, known)
     return message + f"; known names: {names_list(list(known))}"
 
 

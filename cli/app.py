@@ -11,6 +11,7 @@ from cli import (
     events_cmd,
     explore_cmd,
     ingest_cmd,
+    list_cmd,
     preview_cmd,
     publish_cmd,
     status_cmd,
@@ -35,6 +36,7 @@ validate_cmd.register(app)
 status_cmd.register(app)
 preview_cmd.register(app)
 publish_cmd.register(app)
+list_cmd.register(app)
 
 
 def main() -> None:

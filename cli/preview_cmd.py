@@ -243,14 +243,16 @@ def select_goal(db: ProjectDatabase, code: str, workspace: str | None, goals_fil
         if not in_workspace:
             codes = sorted({c for _, ws, c in rows if ws == workspace and c})
             common.fail(
-                f"No goal '{code}' in workspace '{workspace}' in {where}; goals of that "
-                f"workspace: {names_list(codes)}."
+                f"No goal '{code}' in workspace '{workspace}' in {where}"
+                f"{common.did_you_mean(code, codes)}; goals of that workspace: "
+                f"{names_list(codes)}."
             )
         matches = in_workspace
     if not matches:
+        codes = sorted({c for *_, c in rows if c})
         common.fail(
-            f"No goal '{code}' in {where}; known codes: "
-            f"{names_list(sorted({c for *_, c in rows if c}))}."
+            f"No goal '{code}' in {where}{common.did_you_mean(code, codes)}; known codes: "
+            f"{names_list(codes)}."
         )
     workspaces = sorted({ws or "" for _, ws in matches})
     if len(workspaces) > 1:
@@ -322,6 +324,7 @@ def preview(
     start, end = common.window(range_, now)
     if not goals_file.is_file():
         common.fail(f"No goals file at {display_path(goals_file)}.")
+    common.check_warehouse_path(common.resolve_db_path(db))
     project = common.compiled_project()
     with ProjectDatabase(project) as pdb:
         try:
