@@ -276,6 +276,45 @@ def cut_text(text: str, limit: int = CELL_MAX_CHARS) -> str:
     return text[:limit] + f"… [{len(text) - limit:,} more characters; --json shows all]"
 
 
+#: Longest JSON string a table shows whole inside a JSON value (explore's properties).
+JSON_STRING_MAX_CHARS = 120
+
+
+def display_json(text: str, *, string_limit: int = JSON_STRING_MAX_CHARS) -> str:
+    """JSON text as a table shows it: on one line, a space after each `,` and `:` between
+    tokens (so a narrow column wraps between members, never inside a number or a key),
+    and every string longer than `string_limit` characters cut with a marker saying how
+    much was left out. Keys, numbers and structure are kept as stored; `--json` prints
+    the value whole."""
+    text = single_line_json(text)
+    parts: list[str] = []
+    i, n = 0, len(text)
+    while i < n:
+        char = text[i]
+        if char == '"':
+            j = i + 1
+            while j < n and text[j] != '"':
+                j += 2 if text[j] == "\\" else 1
+            token = text[i : j + 1]
+            inner = token[1:-1]
+            if len(inner) > string_limit:
+                cut = inner[:string_limit]
+                if cut.endswith("\\") and not cut.endswith("\\\\"):
+                    cut = cut[:-1]
+                token = f'"{cut}…" [{len(inner) - len(cut):,} more characters]'
+            parts.append(token)
+            i = j + 1
+            continue
+        if char in " \t":
+            i += 1
+            continue
+        parts.append(char)
+        if char in ",:":
+            parts.append(" ")
+        i += 1
+    return "".join(parts)
+
+
 def format_count(value: int) -> str:
     return f"{value:,}"
 

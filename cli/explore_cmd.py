@@ -16,7 +16,7 @@ from rich.table import Table
 from rich.text import Text
 
 from cli import _common as common
-from cli._common import Range, RawJson, format_utc, names_list, single_line_json
+from cli._common import Range, RawJson, display_json, format_utc, format_utc_fixed, names_list
 
 MAX_EVENTS = 100
 
@@ -74,6 +74,7 @@ def explore(
     table.add_column("name", no_wrap=True)
     table.add_column("ids", no_wrap=True)
     table.add_column("properties", overflow="fold", ratio=1, min_width=24)
+    cut = False
     for occurred_at, ws, event_id, event_name, source, conversation, customer, flow, props in rows:
         ids = Text(str(event_id))
         ids.append(f" ({source})", style="dim")
@@ -83,14 +84,17 @@ def explore(
             ids.append(f"\ncust {customer}")
         if flow:
             ids.append(f"\nflow {flow}", style="dim")
-        cells: list[Text] = [Text(format_utc(occurred_at))]
+        cells: list[Text] = [Text(format_utc_fixed(occurred_at))]
         if workspace is None:
             cells.append(Text(str(ws)))
-        cells += [Text(str(event_name), style="bold"), ids, Text(single_line_json(str(props)))]
+        shown = display_json(str(props))
+        cut = cut or "more characters]" in shown
+        cells += [Text(str(event_name), style="bold"), ids, Text(shown)]
         table.add_row(*cells)
     common.out().print(table)
     more = " (the limit: narrow with --name, --workspace or --range)" if len(rows) == limit else ""
-    common.out().print(Text(f"{len(rows)} event(s){more}.", style="dim"))
+    whole = " Long strings are cut; --json prints every value whole." if cut else ""
+    common.out().print(Text(f"{len(rows)} event(s){more}.{whole}", style="dim"))
 
 
 def _scope(range_: Range, now: datetime, workspace: str | None, name: str | None) -> str:
