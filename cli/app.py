@@ -17,6 +17,7 @@ from cli import (
     status_cmd,
     validate_cmd,
 )
+from cli._help import reflow_help
 
 app = typer.Typer(
     name="goals",
@@ -37,6 +38,7 @@ status_cmd.register(app)
 preview_cmd.register(app)
 publish_cmd.register(app)
 list_cmd.register(app)
+reflow_help(app)  # help wraps to the terminal, not at the docstrings' line breaks
 
 
 def main() -> None:

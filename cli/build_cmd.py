@@ -24,6 +24,15 @@ DbOption = Annotated[
         dir_okay=False,
     ),
 ]
+#: dbt's node statuses as the build's last line words them.
+STATUS_WORDS = {
+    "success": "built",
+    "pass": "passed",
+    "warn": "warned",
+    "fail": "failed",
+    "error": "errored",
+    "skipped": "skipped",
+}
 SelectOption = Annotated[
     list[str] | None, typer.Option("--select", "-s", help="dbt node selection.")
 ]
@@ -117,7 +126,9 @@ def build(
             "copy was not published."
         )
     statuses = outcome.statuses or {}
-    counts = ", ".join(f"{n:,} {status}" for status, n in sorted(statuses.items()))
+    counts = ", ".join(
+        f"{n:,} {STATUS_WORDS.get(status, status)}" for status, n in sorted(statuses.items())
+    )
     common.out().print(
         Text.assemble(
             ("✓ ", "green"),

@@ -315,7 +315,12 @@ def preview(
             show_default="the project's seeds/goals.csv",
         ),
     ] = PROJECT_SEEDS_DIR / "goals.csv",
-    as_json: common.JsonOption = False,
+    as_json: Annotated[
+        bool,
+        typer.Option(
+            "--json", help="Print the report as one JSON object (on one line) instead of text."
+        ),
+    ] = False,
     db: common.DbOption = None,
 ) -> None:
     """Dry-run a goal on recent events: matches per condition, near misses, outcomes, values."""
