@@ -33,7 +33,10 @@ def run(
     db: Annotated[
         Path | None,
         typer.Option(
-            "--db", help="DuckDB warehouse file (default: $DUCKDB_PATH or warehouse/goals.duckdb)."
+            "--db",
+            help="DuckDB warehouse file, created when missing (default: $DUCKDB_PATH or "
+            "warehouse/goals.duckdb).",
+            dir_okay=False,
         ),
     ] = None,
     landing: Annotated[
@@ -42,10 +45,12 @@ def run(
     ] = None,
 ) -> None:
     """Ingest the landing folder and build every model, as one Dagster run, in-process."""
-    from cli._common import resolve_db_path
+    from cli._common import check_warehouse_path, display_path, note, resolve_db_path
     from orchestration.run import execute_main_job, failure_messages
 
     db_path = resolve_db_path(db)
+    if not check_warehouse_path(db_path, create=True):
+        note(f"Creating a new warehouse at {display_path(db_path)}.")
     landing_dir = landing or Path(os.environ.get("LANDING_DIR") or "data/landing")
     result = execute_main_job(db_path, landing_dir)
     if not result.success:
