@@ -43,10 +43,15 @@ class GoalEntry:
     last_outcome: datetime | None
     outcomes: int | None  # None: no marts to read
 
-    def last_outcome_text(self) -> str:
+    def last_outcome_text(self, *, short: bool = False) -> str:
+        """The last outcome's time (to the minute when `short`), "never" or "—"."""
         if self.outcomes is None:
             return NOT_BUILT
-        return format_utc_fixed(self.last_outcome) if self.last_outcome is not None else NEVER
+        if self.last_outcome is None:
+            return NEVER
+        if short:
+            return self.last_outcome.strftime("%Y-%m-%d %H:%M")
+        return format_utc_fixed(self.last_outcome)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -167,29 +172,36 @@ def _print_table(entries: list[GoalEntry], *, show_workspace: bool, built: bool)
             console.print(Text(f"{title}: none", style="dim"))
             console.print()
             continue
-        table = Table(title=title, title_justify="left", box=box.SIMPLE_HEAD)
-        if show_workspace:
-            table.add_column("workspace", no_wrap=True)
-        table.add_column("code", no_wrap=True)
-        table.add_column("name")
+        table = Table(
+            title=title,
+            title_justify="left",
+            box=box.SIMPLE_HEAD,
+            pad_edge=False,
+            collapse_padding=True,
+        )
+        table.add_column("goal: code, name", no_wrap=True)
         table.add_column("kind", no_wrap=True)
-        table.add_column("trigger event", no_wrap=True)
+        table.add_column("trigger", no_wrap=True)
         table.add_column("last outcome (UTC)", no_wrap=True)
-        table.add_column("outcomes", justify="right", no_wrap=True)
+        with_since = status != Status.ACTIVE.value
+        if with_since:
+            table.add_column("since", no_wrap=True)
+        shown_workspace = None
         for e in group:
-            code = Text(e.code, style="bold")
+            if show_workspace and e.workspace_id != shown_workspace:
+                table.add_row(Text(e.workspace_id, style="bold underline"))
+                shown_workspace = e.workspace_id
+            goal = Text(("  " if show_workspace else "") + e.code, style="bold")
             if e.is_primary:
-                code.append(" ★", style="yellow")
-            cells = [e.workspace_id] if show_workspace else []
-            since = f"\n{status} since {format_utc(e.status_since)}" if e.status_since else ""
+                goal.append(" ★", style="yellow")
+            goal.append(("\n  " if show_workspace else "\n") + e.name, style="dim")
+            since = [e.status_since.strftime("%Y-%m-%d") if e.status_since else ""]
             table.add_row(
-                *cells,
-                code,
-                Text(e.name) + Text(since, style="dim"),
+                goal,
                 e.kind,
                 e.trigger_event,
-                e.last_outcome_text(),
-                NOT_BUILT if e.outcomes is None else f"{e.outcomes:,}",
+                e.last_outcome_text(short=True),
+                *(since if with_since else []),
             )
         console.print(table)
     if not built:
