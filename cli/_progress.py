@@ -5,7 +5,7 @@ colour codes. dbt's error messages are printed in both cases."""
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
@@ -41,6 +41,8 @@ class NodeCounter:
     done: int = 0
     current: str = ""
     failed: list[str] = field(default_factory=list)
+    #: called after each start line or finished node (a progress display)
+    listener: Callable[[NodeCounter], None] | None = None
 
     def __call__(self, event: Any) -> None:
         name = event.info.name
@@ -53,12 +55,18 @@ class NodeCounter:
             status = str(getattr(data.run_result, "status", "") or "")
             if status in ("error", "fail"):
                 self.failed.append(str(data.node_info.unique_id))
+        else:
+            return
+        if self.listener is not None:
+            self.listener(self)
 
 
 @contextmanager
-def node_progress(label: str, *, enabled: bool, console: Console | None = None) -> Iterator[Any]:
-    """A dbt callback that advances a transient bar on `console` (stderr by default) while
-    `enabled`; a callback that only counts otherwise."""
+def node_progress(
+    label: str, *, enabled: bool, console: Console | None = None
+) -> Iterator[NodeCounter]:
+    """A dbt callback counting nodes, that also advances a transient bar on `console`
+    (stderr by default) while `enabled`."""
     counter = NodeCounter()
     if not enabled:
         yield counter
@@ -73,11 +81,6 @@ def node_progress(label: str, *, enabled: bool, console: Console | None = None) 
         transient=True,
     )
     task = progress.add_task(label, total=None)
-
-    def callback(event: Any) -> None:
-        counter(event)
-        if event.info.name in ("LogStartLine", "NodeFinished"):
-            progress.update(task, total=counter.total, completed=counter.done)
-
+    counter.listener = lambda c: progress.update(task, total=c.total, completed=c.done)
     with progress:
-        yield callback
+        yield counter

@@ -12,9 +12,9 @@ import typer
 from rich.text import Text
 
 from cli import _common as common
+from cli import dbt_runner
 from cli._common import display_path, err, fail, one_line, resolve_db_path
 from cli._progress import dbt_output_args, is_terminal, node_progress
-from cli.dbt_runner import run_build
 
 DbOption = Annotated[
     Path | None,
@@ -101,15 +101,16 @@ def build(
     terminal = is_terminal()
     began = time.perf_counter()
     try:
-        with node_progress("dbt build", enabled=terminal) as callback:
-            outcome = run_build(
+        with node_progress("dbt build", enabled=terminal) as counter:
+            outcome = dbt_runner.run_build(
                 db_path,
                 *dbt_output_args(compact=terminal, terminal=terminal),
                 select=select or (),
                 with_unit_tests=unit_tests,
                 full_refresh=full_refresh,
                 dbt_vars={"reference_time": reference} if reference else None,
-                callbacks=[callback],
+                callbacks=[counter],
+                project_dir=dbt_runner.PROJECT_DIR,
             )
     except WarehouseLockedError as exc:
         fail(str(exc))
@@ -120,11 +121,13 @@ def build(
             style="dim",
         )
     if not outcome.success:
-        fail(
-            "dbt build failed: see dbt's messages above. For a goals configuration problem "
-            "(seeds/*.csv), `goals validate` lists each one with its CSV line; the serving "
-            "copy was not published."
-        )
+        if any(node.endswith(".int_config_validated") for node in counter.failed):
+            fail(
+                "dbt build failed: the goals configuration (seeds/*.csv) is invalid, its "
+                "problems are listed above one per line; `goals validate` shows the CSV line "
+                "of each. Nothing was built from it and the serving copy was not published."
+            )
+        fail("dbt build failed: see dbt's messages above; the serving copy was not published.")
     statuses = outcome.statuses or {}
     counts = ", ".join(
         f"{n:,} {STATUS_WORDS.get(status, status)}" for status, n in sorted(statuses.items())

@@ -82,3 +82,33 @@ def test_a_reference_time_var_that_is_not_iso_8601_stops_dbt_clearly(
     assert run.returncode != 0, output
     assert "is not an ISO 8601 timestamp" in output, output
     assert "Parser Error" not in output
+
+
+def test_a_failing_build_lists_configuration_problems_one_per_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from cli import dbt_runner
+    from tests.cli.helpers import copy_project
+
+    project = copy_project(tmp_path / "project")
+    goals_csv = project / "seeds" / "goals.csv"
+    text = goals_csv.read_text(encoding="utf-8")
+    text = text.replace("cart,engagement,", "cart,engagment,", 1)
+    text = text.replace(",EUR,currency,base_grand_total", ",EU,currency,base_grand_total", 1)
+    goals_csv.write_text(text, encoding="utf-8")
+    monkeypatch.setattr(dbt_runner, "PROJECT_DIR", project)
+    db = create_warehouse(tmp_path / "goals.duckdb")
+    env = {
+        "DBT_TARGET_PATH": str(tmp_path / "target"),
+        "DBT_LOG_PATH": str(tmp_path / "logs"),
+        "COLUMNS": "200",
+    }
+    result = CliRunner().invoke(app, ["build", "--db", str(db)], env=env)
+    assert result.exit_code == 1, result.output
+    assert "\x1b[" not in result.output
+    lines = result.output.splitlines()
+    start = next(i for i, line in enumerate(lines) if "Invalid goals configuration (2" in line)
+    assert "kind 'engagment' is not one of" in lines[start + 1]
+    assert "currency 'EU' is not an ISO 4217 code" in lines[start + 2]
+    assert all(len(line) < 200 for line in lines[start : start + 3])
+    assert "`goals validate`" in lines[-1] and "not published" in lines[-1]
