@@ -154,14 +154,16 @@ def publish_serving_copy(
             ("serving file  ", "bold"),
             f"{_shown(result.database)}  ({_size(result.database_bytes)}, DuckDB "
             f"storage {STORAGE_VERSION}: DuckDB 1.4 or later opens it)",
-        )
+        ),
+        soft_wrap=True,
     )
     console.print(
         Text.assemble(
             ("parquet       ", "bold"),
             f"{_shown(result.targets.current)}/<mart>.parquet  "
             f"(version {result.parquet_version}, {_size(result.parquet_bytes)})",
-        )
+        ),
+        soft_wrap=True,
     )
     for note in result.notes:
         err().print(Text.assemble(("Note: ", "yellow"), note))
@@ -169,7 +171,8 @@ def publish_serving_copy(
     console.print(
         f"Published {len(result.marts)} mart{'s' if len(result.marts) != 1 else ''} "
         f"({total:,} rows) in {result.seconds:.2f} s. "
-        "Connect read-only; see docs/serving.md."
+        "Connect read-only; see docs/serving.md.",
+        soft_wrap=True,
     )
 
 
