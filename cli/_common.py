@@ -392,8 +392,8 @@ def check_warehouse_path(path: Path, *, create: bool = False) -> bool:
         return True
     if not create:
         fail(
-            f"No warehouse at {shown}: check --db / $DUCKDB_PATH, or load events with "
-            "`goals ingest FILE...` (or run `goals demo`) first."
+            f"No warehouse at {shown}: check --db / $DUCKDB_PATH, or make one first with "
+            "`goals ingest FILE...` and `goals build` (or `goals demo`)."
         )
     if path.parent.exists() and not path.parent.is_dir():
         fail(f"Cannot create the warehouse {shown}: {display_path(path.parent)} is not a folder.")

@@ -3,6 +3,7 @@ publish the serving copy of the marts (`--no-publish` leaves it as it is)."""
 
 from __future__ import annotations
 
+import os
 import time
 from pathlib import Path
 from typing import Annotated
@@ -149,8 +150,17 @@ def build(
     from cli.publish_cmd import publish_serving_copy
 
     publish_serving_copy(
-        db_path, failure_prefix="The build succeeded, but the serving copy was not published: "
+        db_path,
+        failure_prefix="The build succeeded, but the serving copy was not published: ",
+        manifest_path=_target_path(dbt_runner.PROJECT_DIR) / "manifest.json",
     )
+
+
+def _target_path(project_dir: Path) -> Path:
+    """Where dbt wrote the build's artifacts: $DBT_TARGET_PATH, else `target`, relative to
+    the project folder."""
+    target = Path(os.environ.get("DBT_TARGET_PATH") or "target")
+    return target if target.is_absolute() else project_dir / target
 
 
 def register(app: typer.Typer) -> None:

@@ -46,8 +46,12 @@ def run(
 ) -> None:
     """Ingest the landing folder and build every model, as one Dagster run, in-process."""
     from cli._common import check_warehouse_path, display_path, note, resolve_db_path
+    from cli._progress import is_terminal
     from orchestration.run import execute_main_job, failure_messages
 
+    if not is_terminal():
+        # dbt runs in a subprocess: no colour codes in piped output (dbt_project.yml has them on)
+        os.environ.setdefault("DBT_USE_COLORS", "false")
     db_path = resolve_db_path(db)
     if not check_warehouse_path(db_path, create=True):
         note(f"Creating a new warehouse at {display_path(db_path)}.")

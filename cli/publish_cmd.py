@@ -9,6 +9,7 @@ successful build; this command is for doing it by hand.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Annotated
@@ -83,10 +84,12 @@ def publish_serving_copy(
     parquet_dir: Path | None = None,
     *,
     failure_prefix: str = "",
+    manifest_path: Path | None = None,
 ) -> None:
     """Publish the marts of `db_path` and print what was published (`goals publish`, and
     `goals build` after a successful build). A failure ends the command with one line,
-    after `failure_prefix`."""
+    after `failure_prefix`. `manifest_path`: the dbt manifest saying which marts may be
+    published (default: the project's newest)."""
     from cli._common import display_path, err, fail, out
     from cli.dbt_runner import PROJECT_DIR
     from ingest.warehouse import WarehouseLockedError
@@ -98,6 +101,9 @@ def publish_serving_copy(
     # Without one nothing is published: the manifest says which marts may leave the
     # warehouse (event_catalog may not: it holds raw property values).
     manifest = load_manifest(PROJECT_DIR)
+    if manifest_path is not None and manifest_path.is_file():
+        # the manifest of the build that just ran (`goals build`), wherever its target is
+        manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
     descriptions = mart_descriptions(manifest)
     if not descriptions:
         fail(
