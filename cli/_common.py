@@ -1,7 +1,11 @@
-"""Shared pieces of the `explore`, `events`, `validate`, `status` and `preview` commands.
+"""Shared pieces of the `goals` commands (`explore`, `events`, `validate`, `status`,
+`preview`, `list`, `build`, `demo`, `publish`).
 
-* options and their parsing (`--range`, `--workspace`, `--db`, `--json`), UTC formatting;
-* opening the warehouse read-only, with a clear message when it or its tables are missing;
+* options and their parsing (`--range`, `--workspace`, `--db`, `--json`, an ISO 8601
+  option), UTC formatting, "did you mean" suggestions;
+* output: consoles (wide when piped), JSON lines, JSON shown in tables (long strings cut);
+* the warehouse path checked (a folder, a file that is not DuckDB, a missing warehouse:
+  one clear line), opened read-only, with a clear message when its tables are missing;
 * the dbt project compiled once (cached by the content of models/, macros/ and the project
   files) and replayed on an in-memory DuckDB loaded with seed files: `validate` and
   `preview` run the very SQL dbt builds, so the rules have one definition.
@@ -262,18 +266,6 @@ def format_decimal(value: Decimal | None) -> str:
     if isinstance(exponent, int) and exponent > -2:
         normalized = value.quantize(Decimal("0.01"))
     return f"{normalized:f}"
-
-
-#: Longest value a table cell shows whole; longer ones are cut with ELLIPSIS_NOTE.
-CELL_MAX_CHARS = 400
-
-
-def cut_text(text: str, limit: int = CELL_MAX_CHARS) -> str:
-    """`text` whole when at most `limit` characters, else its start and a marker saying how
-    much was left out (`--json` prints values whole)."""
-    if len(text) <= limit:
-        return text
-    return text[:limit] + f"… [{len(text) - limit:,} more characters; --json shows all]"
 
 
 #: Longest JSON string a table shows whole inside a JSON value (explore's properties).
