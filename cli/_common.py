@@ -1,7 +1,11 @@
-"""Shared pieces of the `explore`, `events`, `validate`, `status` and `preview` commands.
+"""Shared pieces of the `goals` commands (`explore`, `events`, `validate`, `status`,
+`preview`, `list`, `build`, `demo`, `publish`).
 
-* options and their parsing (`--range`, `--workspace`, `--db`, `--json`), UTC formatting;
-* opening the warehouse read-only, with a clear message when it or its tables are missing;
+* options and their parsing (`--range`, `--workspace`, `--db`, `--json`, an ISO 8601
+  option), UTC formatting, "did you mean" suggestions;
+* output: consoles (wide when piped), JSON lines, JSON shown in tables (long strings cut);
+* the warehouse path checked (a folder, a file that is not DuckDB, a missing warehouse:
+  one clear line), opened read-only, with a clear message when its tables are missing;
 * the dbt project compiled once (cached by the content of models/, macros/ and the project
   files) and replayed on an in-memory DuckDB loaded with seed files: `validate` and
   `preview` run the very SQL dbt builds, so the rules have one definition.
@@ -75,13 +79,36 @@ DbOption = Annotated[
     ),
 ]
 JsonOption = Annotated[
-    bool, typer.Option("--json", help="Print JSON (one object per line) instead of a table.")
+    bool,
+    typer.Option(
+        "--json",
+        help="Print JSON lines (one object per line, values whole) instead of a table.",
+    ),
 ]
+
+
+#: The width of output that goes to a pipe or a file (no terminal to fit): wide enough
+#: that nothing a command prints is cut or wrapped at 80 columns.
+PIPE_WIDTH = 200
+
+
+def console_width(stderr: bool = False) -> int | None:
+    """$COLUMNS when set, the terminal's width on a terminal (None: rich asks it), else
+    PIPE_WIDTH, so piped output is not cut at rich's default of 80 columns."""
+    import sys
+
+    if os.environ.get("COLUMNS", "").isdigit():
+        return None
+    stream = sys.stderr if stderr else sys.stdout
+    isatty = getattr(stream, "isatty", None)
+    if isatty is not None and isatty():
+        return None
+    return PIPE_WIDTH
 
 
 def out() -> Console:
     """The console of a command's output (made per call: it reads $COLUMNS then)."""
-    return Console(highlight=False)
+    return Console(highlight=False, width=console_width())
 
 
 def err() -> Console:
@@ -111,6 +138,33 @@ def utc_now() -> datetime:
 def window(range_: Range, now: datetime) -> tuple[datetime, datetime]:
     """The half-open window (now - N days, now] a command reads."""
     return now - timedelta(days=range_.days), now
+
+
+def format_utc_fixed(value: datetime | None) -> str:
+    """ISO 8601 in UTC with a `Z` and always milliseconds (a fixed width for columns:
+    `2026-11-24T09:30:00.000Z`); microseconds when the value has some below a millisecond."""
+    if value is None:
+        return ""
+    if value.tzinfo is not None:
+        value = value.astimezone(UTC).replace(tzinfo=None)
+    text = value.strftime("%Y-%m-%dT%H:%M:%S")
+    if value.microsecond % 1000:
+        return text + f".{value.microsecond:06d}Z"
+    return text + f".{value.microsecond // 1000:03d}Z"
+
+
+def reference_time_option(text: str | None, option: str = "--reference-time") -> str | None:
+    """An ISO 8601 option value normalized to UTC `...Z` text (dbt vars carry it into SQL
+    as a string literal), or a usage error (exit 2) when it does not parse."""
+    if text is None:
+        return None
+    parsed = parse_iso8601_utc(text)
+    if parsed is None:
+        raise typer.BadParameter(
+            f"'{text}' is not an ISO 8601 timestamp (e.g. 2026-11-24T09:30:00Z).",
+            param_hint=f"'{option}'",
+        )
+    return format_utc(parsed)
 
 
 def format_utc(value: datetime | None) -> str:
@@ -214,6 +268,45 @@ def format_decimal(value: Decimal | None) -> str:
     return f"{normalized:f}"
 
 
+#: Longest JSON string a table shows whole inside a JSON value (explore's properties).
+JSON_STRING_MAX_CHARS = 120
+
+
+def display_json(text: str, *, string_limit: int = JSON_STRING_MAX_CHARS) -> str:
+    """JSON text as a table shows it: on one line, a space after each `,` and `:` between
+    tokens (so a narrow column wraps between members, never inside a number or a key),
+    and every string longer than `string_limit` characters cut with a marker saying how
+    much was left out. Keys, numbers and structure are kept as stored; `--json` prints
+    the value whole."""
+    text = single_line_json(text)
+    parts: list[str] = []
+    i, n = 0, len(text)
+    while i < n:
+        char = text[i]
+        if char == '"':
+            j = i + 1
+            while j < n and text[j] != '"':
+                j += 2 if text[j] == "\\" else 1
+            token = text[i : j + 1]
+            inner = token[1:-1]
+            if len(inner) > string_limit:
+                cut = inner[:string_limit]
+                if cut.endswith("\\") and not cut.endswith("\\\\"):
+                    cut = cut[:-1]
+                token = f'"{cut}…" [{len(inner) - len(cut):,} more characters]'
+            parts.append(token)
+            i = j + 1
+            continue
+        if char in " \t":
+            i += 1
+            continue
+        parts.append(char)
+        if char in ",:":
+            parts.append(" ")
+        i += 1
+    return "".join(parts)
+
+
 def format_count(value: int) -> str:
     return f"{value:,}"
 
@@ -226,6 +319,24 @@ def names_list(names: Sequence[str], *, limit: int = 30) -> str:
     if len(names) > limit:
         shown += f", … and {len(names) - limit} more"
     return shown
+
+
+def close_match(name: str, known: Sequence[str]) -> str | None:
+    """The known name `name` most likely meant: the same name in another case, else the
+    closest by difflib's ratio (None when nothing is close)."""
+    import difflib
+
+    same = [k for k in known if k.lower() == name.lower() and k != name]
+    if same:
+        return same[0]
+    close = difflib.get_close_matches(name, [k for k in known if k != name], n=1)
+    return close[0] if close else None
+
+
+def did_you_mean(name: str, known: Sequence[str]) -> str:
+    """` (did you mean 'x'?)` when a known name is close to `name`, else ``."""
+    match = close_match(name, known)
+    return f" (did you mean '{match}'?)" if match is not None else ""
 
 
 def display_path(path: Path) -> str:
@@ -245,27 +356,67 @@ def resolve_db_path(db: Path | None) -> Path:
     return Path(db) if db is not None else default_db_path()
 
 
+def _is_duckdb_file(path: Path) -> bool:
+    """Whether `path` starts like a DuckDB database file (its header's magic `DUCK`)."""
+    try:
+        with path.open("rb") as handle:
+            header = handle.read(12)
+    except OSError:
+        return False
+    return header[8:12] == b"DUCK"
+
+
+def check_warehouse_path(path: Path, *, create: bool = False) -> bool:
+    """Fail with one line unless `path` can be a warehouse: not a folder, a DuckDB file
+    when it exists, and (unless `create`) existing. Returns whether it exists."""
+    shown = display_path(path)
+    if path.is_dir():
+        fail(
+            f"{shown} is a folder, not a DuckDB file: point --db (or $DUCKDB_PATH) at a file "
+            "such as warehouse/goals.duckdb."
+        )
+    if path.exists():
+        if not _is_duckdb_file(path):
+            fail(
+                f"{shown} is not a DuckDB database file: point --db (or $DUCKDB_PATH) at the "
+                "warehouse (e.g. warehouse/goals.duckdb)."
+            )
+        return True
+    if not create:
+        fail(
+            f"No warehouse at {shown}: check --db / $DUCKDB_PATH, or make one first with "
+            "`goals ingest FILE...` and `goals build` (or `goals demo`)."
+        )
+    if path.parent.exists() and not path.parent.is_dir():
+        fail(f"Cannot create the warehouse {shown}: {display_path(path.parent)} is not a folder.")
+    return False
+
+
 @contextmanager
 def open_warehouse(db: Path | None) -> Iterator[tuple[duckdb.DuckDBPyConnection, Path]]:
     """The warehouse opened read-only (no write lock), or a clear error if it is missing."""
     from ingest.warehouse import WarehouseLockedError, connect
 
     path = resolve_db_path(db)
-    if not path.is_file():
-        fail(
-            f"No warehouse at {display_path(path)}: load events with `goals ingest FILE...` "
-            "(or run `goals demo`) first, or point --db / $DUCKDB_PATH at one."
-        )
+    check_warehouse_path(path)
     try:
         con = connect(path, read_only=True)
     except WarehouseLockedError as exc:
         fail(str(exc))
     except duckdb.Error as exc:
-        fail(f"Cannot open the warehouse {display_path(path)} read-only: {exc}")
+        fail(f"Cannot open the warehouse {display_path(path)} read-only: {one_line(exc)}")
     try:
         yield con, path
     finally:
         con.close()
+
+
+def one_line(error: BaseException | str) -> str:
+    """An error's message on one line (DuckDB's carry a type prefix and line breaks)."""
+    text = " ".join(str(error).split())
+    if not text and isinstance(error, BaseException):
+        return type(error).__name__
+    return text
 
 
 def table_exists(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> bool:
@@ -321,15 +472,9 @@ def unknown_name_message(
     name: str, range_: Range, known: Sequence[str], *, workspace: str | None = None
 ) -> str:
     """ "no events named X in the last 30d; known names: ..." (with a close match first)."""
-    import difflib
-
     scope = f" of workspace '{workspace}'" if workspace else ""
     message = f"no events named '{name}'{scope} in the last {range_.value}"
-    close = [k for k in known if k.lower() == name.lower()] or difflib.get_close_matches(
-        name, known, n=1
-    )
-    if close:
-        message += f" (did you mean '{close[0]}'?)"
+    message += did_you_mean(name, known)
     return message + f"; known names: {names_list(list(known))}"
 
 

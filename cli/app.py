@@ -11,12 +11,14 @@ from cli import (
     events_cmd,
     explore_cmd,
     ingest_cmd,
+    list_cmd,
     preview_cmd,
     publish_cmd,
     rejects_cmd,
     status_cmd,
     validate_cmd,
 )
+from cli._help import reflow_help
 
 app = typer.Typer(
     name="goals",
@@ -37,6 +39,8 @@ status_cmd.register(app)
 preview_cmd.register(app)
 publish_cmd.register(app)
 rejects_cmd.register(app)
+list_cmd.register(app)
+reflow_help(app)  # help wraps to the terminal, not at the docstrings' line breaks
 
 
 def main() -> None:

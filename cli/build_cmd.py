@@ -1,19 +1,39 @@
-"""`goals build`: run dbt (seeds, models, marts and their data tests) on the warehouse."""
+"""`goals build`: run dbt (seeds, models, marts and their data tests) on the warehouse, then
+publish the serving copy of the marts (`--no-publish` leaves it as it is)."""
 
 from __future__ import annotations
 
+import os
+import time
 from pathlib import Path
 from typing import Annotated
 
+import duckdb
 import typer
+from rich.text import Text
 
-from cli._common import err, fail, resolve_db_path
-from cli.dbt_runner import run_build
+from cli import _common as common
+from cli import dbt_runner
+from cli._common import display_path, err, fail, one_line, resolve_db_path
+from cli._progress import dbt_output_args, is_terminal, node_progress
 
 DbOption = Annotated[
     Path | None,
-    typer.Option("--db", help="DuckDB file (default: $DUCKDB_PATH or warehouse/goals.duckdb)."),
+    typer.Option(
+        "--db",
+        help="DuckDB file, created when missing (default: $DUCKDB_PATH or warehouse/goals.duckdb).",
+        dir_okay=False,
+    ),
 ]
+#: dbt's node statuses as the build's last line words them.
+STATUS_WORDS = {
+    "success": "built",
+    "pass": "passed",
+    "warn": "warned",
+    "fail": "failed",
+    "error": "errored",
+    "skipped": "skipped",
+}
 SelectOption = Annotated[
     list[str] | None, typer.Option("--select", "-s", help="dbt node selection.")
 ]
@@ -33,31 +53,66 @@ def build(
     ] = False,
     reference_time: Annotated[
         str | None,
-        typer.Option(help="ISO 8601 instant for statuses and catalog windows (default: now)."),
+        typer.Option(
+            help="ISO 8601 instant for statuses and catalog windows, no offset = UTC "
+            "(default: now)."
+        ),
     ] = None,
+    publish: Annotated[
+        bool,
+        typer.Option(
+            "--publish/--no-publish",
+            help="After a successful build, publish the serving copy of the marts for BI "
+            "tools, as `goals publish` does.",
+        ),
+    ] = True,
 ) -> None:
-    """Build seeds, models and marts with dbt, running every data test.
+    """Build seeds, models and marts with dbt, running every data test; then publish the
+    serving copy of the marts (unless --no-publish).
 
     Incremental: outcomes, conversations and the event catalog's shapes process only the
     events loaded since the last build and what changed goals or seeds affect. Without
     --select, --full-refresh or --unit-tests, the configuration (the seeds and the models
     built from them alone) is left out while it is unchanged since its last successful
-    build.
+    build. On a terminal, progress is one line (dbt's errors are still printed); otherwise
+    dbt's log lines, without colours.
     """
     from ingest.schema import ensure_raw_schema
     from ingest.warehouse import WarehouseLockedError, connect
 
+    reference = common.reference_time_option(reference_time)
     db_path = resolve_db_path(db)
+    existed = common.check_warehouse_path(db_path, create=True)
     try:
         with connect(db_path) as con:
             ensure_raw_schema(con)
-        outcome = run_build(
-            db_path,
-            select=select or (),
-            with_unit_tests=unit_tests,
-            full_refresh=full_refresh,
-            dbt_vars={"reference_time": reference_time} if reference_time else None,
+    except WarehouseLockedError as exc:
+        fail(str(exc))
+    except duckdb.Error as exc:
+        fail(f"Cannot open the warehouse {display_path(db_path)}: {one_line(exc)}")
+    if not existed:
+        err().print(
+            Text(
+                f"Created a new, empty warehouse at {display_path(db_path)} (no events yet: "
+                "load some with `goals ingest FILE...`).",
+                style="yellow",
+            )
         )
+
+    terminal = is_terminal()
+    began = time.perf_counter()
+    try:
+        with node_progress("dbt build", enabled=terminal) as counter:
+            outcome = dbt_runner.run_build(
+                db_path,
+                *dbt_output_args(compact=terminal, terminal=terminal),
+                select=select or (),
+                with_unit_tests=unit_tests,
+                full_refresh=full_refresh,
+                dbt_vars={"reference_time": reference} if reference else None,
+                callbacks=[counter],
+                project_dir=dbt_runner.PROJECT_DIR,
+            )
     except WarehouseLockedError as exc:
         fail(str(exc))
     if outcome.skipped_configuration:
@@ -67,7 +122,45 @@ def build(
             style="dim",
         )
     if not outcome.success:
-        fail("dbt build failed: see the messages above.")
+        if any(node.endswith(".int_config_validated") for node in counter.failed):
+            fail(
+                "dbt build failed: the goals configuration (seeds/*.csv) is invalid, its "
+                "problems are listed above one per line; `goals validate` shows the CSV line "
+                "of each. Nothing was built from it and the serving copy was not published."
+            )
+        fail("dbt build failed: see dbt's messages above; the serving copy was not published.")
+    statuses = outcome.statuses or {}
+    counts = ", ".join(
+        f"{n:,} {STATUS_WORDS.get(status, status)}" for status, n in sorted(statuses.items())
+    )
+    common.out().print(
+        Text.assemble(
+            ("✓ ", "green"),
+            f"dbt build succeeded on {display_path(db_path)}: {counts or 'nothing to do'} "
+            f"({time.perf_counter() - began:.1f} s).",
+        ),
+        soft_wrap=True,
+    )
+    if not publish:
+        common.note(
+            "The serving copy was not published (--no-publish): BI tools still read the "
+            "previous one; run `goals publish` to refresh it."
+        )
+        return
+    from cli.publish_cmd import publish_serving_copy
+
+    publish_serving_copy(
+        db_path,
+        failure_prefix="The build succeeded, but the serving copy was not published: ",
+        manifest_path=_target_path(dbt_runner.PROJECT_DIR) / "manifest.json",
+    )
+
+
+def _target_path(project_dir: Path) -> Path:
+    """Where dbt wrote the build's artifacts: $DBT_TARGET_PATH, else `target`, relative to
+    the project folder."""
+    target = Path(os.environ.get("DBT_TARGET_PATH") or "target")
+    return target if target.is_absolute() else project_dir / target
 
 
 def register(app: typer.Typer) -> None:

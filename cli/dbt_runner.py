@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Iterator, Mapping, Sequence
+from collections import Counter
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,7 +18,7 @@ PROJECT_DIR = Path(__file__).resolve().parent.parent
 class DbtOutcome:
     success: bool
     exception: BaseException | None
-    #: the nodes the command ran (`resource_type`, `tags`, `schema`, `alias`)
+    #: the nodes the command ran (`resource_type`, `tags`, `schema`, `alias`, `status`)
     nodes: tuple[Mapping[str, Any], ...] = ()
 
 
@@ -27,6 +28,8 @@ class BuildOutcome:
     exception: BaseException | None
     #: the configuration was left out: unchanged since its last successful build
     skipped_configuration: bool
+    #: how many nodes ended with each status (success, pass, error, fail, skipped, ...)
+    statuses: Mapping[str, int] | None = None
 
 
 def dbt_args(command: str, *extra: str, project_dir: Path = PROJECT_DIR) -> list[str]:
@@ -56,28 +59,42 @@ def _warehouse_env(db_path: Path | None) -> Iterator[None]:
                 os.environ["DUCKDB_PATH"] = saved
 
 
+#: A function dbt calls with each of its events (dbt.events's EventMsg).
+DbtCallback = Callable[[Any], None]
+
+
 def run_dbt(
-    command: str, *extra: str, db_path: Path | None = None, project_dir: Path = PROJECT_DIR
+    command: str,
+    *extra: str,
+    db_path: Path | None = None,
+    project_dir: Path = PROJECT_DIR,
+    callbacks: Sequence[DbtCallback] = (),
 ) -> DbtOutcome:
-    """Invoke dbt in-process; `db_path` overrides DUCKDB_PATH for this call only."""
+    """Invoke dbt in-process; `db_path` overrides DUCKDB_PATH for this call only;
+    `callbacks` receive dbt's events (progress displays)."""
     from dbt.cli.main import dbtRunner
 
     with _warehouse_env(db_path):
-        result = dbtRunner().invoke(dbt_args(command, *extra, project_dir=project_dir))
+        result = dbtRunner(callbacks=list(callbacks)).invoke(
+            dbt_args(command, *extra, project_dir=project_dir)
+        )
     return DbtOutcome(
         success=bool(result.success),
         exception=result.exception,
-        nodes=tuple(_node_summary(r.node) for r in getattr(result.result, "results", None) or ()),
+        nodes=tuple(_node_summary(r) for r in getattr(result.result, "results", None) or ()),
     )
 
 
-def _node_summary(node: Any) -> dict[str, Any]:
+def _node_summary(result: Any) -> dict[str, Any]:
+    node = getattr(result, "node", None)
     resource_type = getattr(node, "resource_type", None)
+    status = getattr(result, "status", None)
     return {
         "resource_type": getattr(resource_type, "value", resource_type),
         "tags": list(getattr(node, "tags", None) or ()),
         "schema": getattr(node, "schema", None),
         "alias": getattr(node, "alias", None),
+        "status": str(getattr(status, "value", status)),
     }
 
 
@@ -89,6 +106,7 @@ def run_build(
     full_refresh: bool = False,
     dbt_vars: Mapping[str, Any] | None = None,
     project_dir: Path = PROJECT_DIR,
+    callbacks: Sequence[DbtCallback] = (),
 ) -> BuildOutcome:
     """`dbt build` of the warehouse at `db_path` as `goals build` runs it (`extra`: more
     dbt arguments, such as a target folder).
@@ -129,12 +147,19 @@ def run_build(
         skip_configuration=skip,
         dbt_vars=dbt_vars,
     )
-    outcome = run_dbt("build", *args, *extra, db_path=db_path, project_dir=project_dir)
+    outcome = run_dbt(
+        "build", *args, *extra, db_path=db_path, project_dir=project_dir, callbacks=callbacks
+    )
     release_dbt_connections()
     if outcome.success and keeps_fingerprint and not skip and not select:
         with connect(db_path) as con:
             record_fingerprint(con, fingerprint, configuration_relations(outcome.nodes))
-    return BuildOutcome(outcome.success, outcome.exception, skipped_configuration=skip)
+    return BuildOutcome(
+        outcome.success,
+        outcome.exception,
+        skipped_configuration=skip,
+        statuses=Counter(str(node["status"]) for node in outcome.nodes),
+    )
 
 
 def build_args(

@@ -13,7 +13,7 @@ from rich.table import Table
 from rich.text import Text
 
 from cli import _common as common
-from cli._common import RawJson, format_utc, names_list
+from cli._common import RawJson, display_json, format_utc, format_utc_fixed, names_list
 
 CATALOG_COLUMNS = (
     "workspace_id",
@@ -92,7 +92,10 @@ def events(
             Text(f"{fields['events_last_7_days']:,}"),
             Text(f"{fields['events_last_30_days']:,}"),
             Text(f"{fields['events_last_90_days']:,}"),
-            Text(f"{format_utc(fields['first_seen_at'])}\n{format_utc(fields['last_seen_at'])}"),
+            Text(
+                f"{format_utc_fixed(fields['first_seen_at'])}\n"
+                f"{format_utc_fixed(fields['last_seen_at'])}"
+            ),
             _keys_cell(fields["property_keys"]),
         ]
         table.add_row(*cells)
@@ -109,7 +112,7 @@ def _keys_cell(property_keys: str) -> Text:
         cell.append(str(entry.get("key")), style="bold")
         cell.append(f"  {'|'.join(entry.get('types') or [])}", style="cyan")
         if entry.get("example") is not None:
-            example = json.dumps(entry["example"], ensure_ascii=False)
+            example = display_json(json.dumps(entry["example"], ensure_ascii=False))
             cell.append(f"  e.g. {example}", style="dim")
     if not keys:
         cell.append("(no properties)", style="dim")

@@ -11,12 +11,11 @@ from datetime import datetime
 from typing import Annotated, Any
 
 import typer
-from rich import box
-from rich.table import Table
+from rich.padding import Padding
 from rich.text import Text
 
 from cli import _common as common
-from cli._common import Range, RawJson, format_utc, names_list, single_line_json
+from cli._common import Range, RawJson, display_json, format_utc, format_utc_fixed, names_list
 
 MAX_EVENTS = 100
 
@@ -62,35 +61,41 @@ def explore(
         for row in rows:
             common.print_json_line(_event_fields(row))
         return
-    table = Table(
-        title=f"Most recent events, newest first ({_scope(range_, now, workspace, name)})",
-        title_justify="left",
-        box=box.SIMPLE_HEAD,
-        show_lines=True,
+    # One block per event: a line of timestamp, workspace, name and ids, then the
+    # properties on their own lines, wrapping between JSON tokens at the terminal's width
+    # (a table column would leave them a narrow strip and fold them mid-token).
+    console = common.out()
+    console.print(
+        Text(
+            f"Most recent events, newest first ({_scope(range_, now, workspace, name)})",
+            style="bold",
+        ),
+        soft_wrap=True,
     )
-    table.add_column("occurred_at (UTC)", no_wrap=True)
-    if workspace is None:
-        table.add_column("workspace", no_wrap=True)
-    table.add_column("name", no_wrap=True)
-    table.add_column("ids", no_wrap=True)
-    table.add_column("properties", overflow="fold", ratio=1, min_width=24)
+    console.print()
+    cut = False
     for occurred_at, ws, event_id, event_name, source, conversation, customer, flow, props in rows:
-        ids = Text(str(event_id))
-        ids.append(f" ({source})", style="dim")
-        if conversation:
-            ids.append(f"\nconv {conversation}")
-        if customer:
-            ids.append(f"\ncust {customer}")
-        if flow:
-            ids.append(f"\nflow {flow}", style="dim")
-        cells: list[Text] = [Text(format_utc(occurred_at))]
+        head = Text(format_utc_fixed(occurred_at), style="cyan")
         if workspace is None:
-            cells.append(Text(str(ws)))
-        cells += [Text(str(event_name), style="bold"), ids, Text(single_line_json(str(props)))]
-        table.add_row(*cells)
-    common.out().print(table)
+            head.append(f"  {ws}")
+        head.append("  ")
+        head.append(str(event_name), style="bold")
+        head.append(f"  {event_id}")
+        head.append(f" ({source})", style="dim")
+        ids = "  ".join(
+            f"{label} {value}"
+            for label, value in (("conv", conversation), ("cust", customer), ("flow", flow))
+            if value
+        )
+        shown = display_json(str(props))
+        cut = cut or "more characters]" in shown
+        console.print(head)
+        if ids:
+            console.print(Padding(Text(ids, style="dim"), (0, 0, 0, 4)))
+        console.print(Padding(Text(shown, overflow="fold"), (0, 0, 1, 4)))
     more = " (the limit: narrow with --name, --workspace or --range)" if len(rows) == limit else ""
-    common.out().print(Text(f"{len(rows)} event(s){more}.", style="dim"))
+    whole = " Long strings are cut; --json prints every value whole." if cut else ""
+    common.out().print(Text(f"{len(rows)} event(s){more}.{whole}", style="dim"))
 
 
 def _scope(range_: Range, now: datetime, workspace: str | None, name: str | None) -> str:

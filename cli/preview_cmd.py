@@ -243,14 +243,16 @@ def select_goal(db: ProjectDatabase, code: str, workspace: str | None, goals_fil
         if not in_workspace:
             codes = sorted({c for _, ws, c in rows if ws == workspace and c})
             common.fail(
-                f"No goal '{code}' in workspace '{workspace}' in {where}; goals of that "
-                f"workspace: {names_list(codes)}."
+                f"No goal '{code}' in workspace '{workspace}' in {where}"
+                f"{common.did_you_mean(code, codes)}; goals of that workspace: "
+                f"{names_list(codes)}."
             )
         matches = in_workspace
     if not matches:
+        codes = sorted({c for *_, c in rows if c})
         common.fail(
-            f"No goal '{code}' in {where}; known codes: "
-            f"{names_list(sorted({c for *_, c in rows if c}))}."
+            f"No goal '{code}' in {where}{common.did_you_mean(code, codes)}; known codes: "
+            f"{names_list(codes)}."
         )
     workspaces = sorted({ws or "" for _, ws in matches})
     if len(workspaces) > 1:
@@ -313,7 +315,12 @@ def preview(
             show_default="the project's seeds/goals.csv",
         ),
     ] = PROJECT_SEEDS_DIR / "goals.csv",
-    as_json: common.JsonOption = False,
+    as_json: Annotated[
+        bool,
+        typer.Option(
+            "--json", help="Print the report as one JSON object (on one line) instead of text."
+        ),
+    ] = False,
     db: common.DbOption = None,
 ) -> None:
     """Dry-run a goal on recent events: matches per condition, near misses, outcomes, values."""
@@ -322,6 +329,7 @@ def preview(
     start, end = common.window(range_, now)
     if not goals_file.is_file():
         common.fail(f"No goals file at {display_path(goals_file)}.")
+    common.check_warehouse_path(common.resolve_db_path(db))
     project = common.compiled_project()
     with ProjectDatabase(project) as pdb:
         try:

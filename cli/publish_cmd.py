@@ -9,6 +9,7 @@ successful build; this command is for doing it by hand.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Annotated
@@ -70,22 +71,44 @@ def publish(
     """Publish the marts (only the marts) for BI tools: a DuckDB file readable by DuckDB 1.4+
     and one Parquet file per mart, each swapped in atomically. Readers that have the old file
     open keep their snapshot until they reconnect."""
-    from cli._common import display_path, err, fail, out, resolve_db_path
+    from cli._common import check_warehouse_path, resolve_db_path
+
+    db_path = resolve_db_path(db)
+    check_warehouse_path(db_path)
+    publish_serving_copy(db_path, serving_path, parquet_dir)
+
+
+def publish_serving_copy(
+    db_path: Path,
+    serving_path: Path | None = None,
+    parquet_dir: Path | None = None,
+    *,
+    failure_prefix: str = "",
+    manifest_path: Path | None = None,
+) -> None:
+    """Publish the marts of `db_path` and print what was published (`goals publish`, and
+    `goals build` after a successful build). A failure ends the command with one line,
+    after `failure_prefix`. `manifest_path`: the dbt manifest saying which marts may be
+    published (default: the project's newest)."""
+    from cli._common import display_path, err, fail, out
     from cli.dbt_runner import PROJECT_DIR
     from ingest.warehouse import WarehouseLockedError
     from serving.descriptions import load_manifest, mart_descriptions, withheld_marts
     from serving.publishing import STORAGE_VERSION, MartCopy, PublishError
     from serving.publishing import publish as publish_marts
 
-    db_path = resolve_db_path(db)
     # The project's servable marts and their descriptions, from the newest dbt manifest.
     # Without one nothing is published: the manifest says which marts may leave the
     # warehouse (event_catalog may not: it holds raw property values).
     manifest = load_manifest(PROJECT_DIR)
+    if manifest_path is not None and manifest_path.is_file():
+        # the manifest of the build that just ran (`goals build`), wherever its target is
+        manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
     descriptions = mart_descriptions(manifest)
     if not descriptions:
         fail(
-            "No dbt manifest found (target/manifest.json): run `goals build` first; it records "
+            failure_prefix
+            + "No dbt manifest found (target/manifest.json): run `goals build` first; it records "
             "which marts may be published."
         )
     err().print(Text(f"Publishing the marts of {display_path(db_path)}", style="bold"))
@@ -119,9 +142,9 @@ def publish(
                 on_mart=on_mart,
             )
     except (PublishError, WarehouseLockedError) as exc:
-        fail(str(exc))
+        fail(failure_prefix + str(exc))
     except OSError as exc:
-        fail(f"Publishing failed, nothing was replaced: {exc}")
+        fail(failure_prefix + f"Publishing failed, nothing was replaced: {exc}")
 
     table = Table(box=None, pad_edge=False, header_style="bold")
     table.add_column("mart")
@@ -137,14 +160,16 @@ def publish(
             ("serving file  ", "bold"),
             f"{_shown(result.database)}  ({_size(result.database_bytes)}, DuckDB "
             f"storage {STORAGE_VERSION}: DuckDB 1.4 or later opens it)",
-        )
+        ),
+        soft_wrap=True,
     )
     console.print(
         Text.assemble(
             ("parquet       ", "bold"),
             f"{_shown(result.targets.current)}/<mart>.parquet  "
             f"(version {result.parquet_version}, {_size(result.parquet_bytes)})",
-        )
+        ),
+        soft_wrap=True,
     )
     for note in result.notes:
         err().print(Text.assemble(("Note: ", "yellow"), note))
@@ -152,7 +177,8 @@ def publish(
     console.print(
         f"Published {len(result.marts)} mart{'s' if len(result.marts) != 1 else ''} "
         f"({total:,} rows) in {result.seconds:.2f} s. "
-        "Connect read-only; see docs/serving.md."
+        "Connect read-only; see docs/serving.md.",
+        soft_wrap=True,
     )
 
 

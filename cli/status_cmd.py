@@ -119,13 +119,14 @@ def choose_workspace(
         codes = sorted(c for ws, c in goals if ws == workspace)
         elsewhere = f" (it exists in workspace(s) {', '.join(workspaces)})" if workspaces else ""
         common.fail(
-            f"Unknown goal '{code}' in workspace '{workspace}' ({where}){elsewhere}; goals of "
-            f"that workspace: {names_list(codes)}."
+            f"Unknown goal '{code}' in workspace '{workspace}' ({where}){elsewhere}"
+            f"{common.did_you_mean(code, codes)}; goals of that workspace: {names_list(codes)}."
         )
     if not workspaces:
+        known = sorted({c for _, c in goals})
         common.fail(
-            f"Unknown goal '{code}': no goal has that code in {where}; known codes: "
-            f"{names_list(sorted({c for _, c in goals}))}."
+            f"Unknown goal '{code}': no goal has that code in {where}"
+            f"{common.did_you_mean(code, known)}; known codes: {names_list(known)}."
         )
     if len(workspaces) > 1:
         common.fail(

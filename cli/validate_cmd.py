@@ -8,6 +8,7 @@ with, and adds the CSV line of every problem.
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -37,6 +38,8 @@ KEY_COLUMNS: dict[str, tuple[str, str | None]] = {
 }
 
 Key = tuple[str | None, str | None]
+#: A value outside an allowed list, as int_config_problems_listed words it.
+ONE_OF = re.compile(r"'([^']*)' is not one of ([a-z_]+(?:, [a-z_]+)+)$")
 
 
 @dataclass(frozen=True)
@@ -50,10 +53,22 @@ class Problem:
     message: str
     lines: tuple[int, ...]
 
+    @property
+    def suggestion(self) -> str | None:
+        """The allowed value a misspelt one most likely meant (`kind 'conversoin' is not one
+        of conversion, ...` -> conversion), else None."""
+        match = ONE_OF.search(self.message)
+        if match is None:
+            return None
+        return common.close_match(match[1], [v.strip() for v in match[2].split(",")])
+
     def located(self) -> str:
-        """The dbt message with the file's line number(s) after the file name."""
+        """The dbt message with the file's line number(s) after the file name, and a
+        "did you mean" for a misspelt value."""
         prefix = f"{self.file}: "
         rest = self.message.removeprefix(prefix)
+        if self.suggestion is not None:
+            rest += f" (did you mean '{self.suggestion}'?)"
         if not self.lines:
             return f"{self.file}: {rest}"
         label = "line" if len(self.lines) == 1 else "lines"
@@ -204,6 +219,7 @@ def validate(
                     "goal_code": problem.goal_code,
                     "problem": problem.problem,
                     "message": problem.message,
+                    "did_you_mean": problem.suggestion,
                 }
             )
     else:

@@ -12,6 +12,10 @@
     property shapes come from int_event_shapes_summarized (incremental), so only
     the distinct shapes are unnested. -#}
 {%- set reference_at = goals_analytics.reference_time() %}
+{#- examples are for reading, not for copying values: a longer string is cut (ending
+    with '…'), a longer object or array left out (_marts__models.yml) -#}
+{%- set example_max_chars = 200 %}
+{%- set example_max_container_chars = 1000 %}
 {%- set window_days = [7, 30, 90] %}
 {#- The first instant of each day a window bound cuts, written into cut_day_events'
     filter as expressions DuckDB folds to constants (now() too): its scan then skips
@@ -198,7 +202,13 @@ keys_per_event as (
         workspace_id,
         event_name,
         to_json(list(
-            {'key': property_key, 'types': json_types, 'example': json(example_value)}
+            {
+                'key': property_key,
+                'types': json_types,
+                'example': json({{ goals_analytics.bounded_json_example(
+                    'example_value', example_max_chars, example_max_container_chars
+                ) }}),
+            }
             order by property_key
         )) as property_keys
 

@@ -18,8 +18,6 @@ from typing import Any
 import typer
 from typer.testing import CliRunner, Result
 
-from cli import events_cmd, explore_cmd, preview_cmd, status_cmd, validate_cmd
-
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 DBT = Path(sys.executable).with_name("dbt")
 PROJECT_PARTS = ("dbt_project.yml", "profiles.yml", "models", "macros", "seeds", "tests/dbt")
@@ -99,10 +97,9 @@ def create_warehouse(path: Path, events: Sequence[Event] = (), *, raw_tables: bo
 
 
 def goals_app() -> typer.Typer:
-    """The `goals` commands under test, registered as cli/app.py registers them."""
-    app = typer.Typer(pretty_exceptions_enable=False, add_completion=False)
-    for module in (explore_cmd, events_cmd, validate_cmd, status_cmd, preview_cmd):
-        module.register(app)
+    """The `goals` command line (cli/app.py), every subcommand registered."""
+    from cli.app import app
+
     return app
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import duckdb
@@ -45,7 +46,7 @@ def test_table(goals: Goals, built: Built) -> None:
     assert "Event catalog" in out
     assert "purchase" in out and "Signup" in out
     assert "qty  boolean|number|string  e.g. 2" in out
-    assert ago(days=1).strftime("%Y-%m-%dT%H:%M:%SZ") in out
+    assert ago(days=1).strftime("%Y-%m-%dT%H:%M:%S.000Z") in out
     assert "ws_o" not in out
 
 
@@ -81,3 +82,30 @@ def test_an_empty_catalog(goals: Goals, tmp_path: Path) -> None:
         con.close()
     result = goals("events", "--db", str(db), expect=1)
     assert "The event catalog is empty" in result.stderr
+
+
+def test_a_long_example_is_cut_in_the_table(goals: Goals, tmp_path: Path) -> None:
+    """A catalog example (already bounded by the mart to 200 characters) is shown shorter
+    still in the table; --json gives the mart's value."""
+    db = create_warehouse(tmp_path / "w.duckdb")
+    example = "x" * 199 + "…"
+    keys = json.dumps([{"key": "text", "types": ["string"], "example": example}])
+    con = duckdb.connect(str(db))
+    try:
+        con.execute("create schema marts")
+        con.execute(
+            "create table marts.event_catalog as select 'w1' as workspace_id, 'chat' as "
+            "event_name, 1::bigint as events_last_7_days, 1::bigint as events_last_30_days, "
+            "1::bigint as events_last_90_days, 1::bigint as events_total, "
+            "timestamp '2026-03-19 10:00:00.5' as first_seen_at, "
+            "timestamp '2026-03-19 10:00:00' as last_seen_at, ?::json as property_keys",
+            [keys],
+        )
+    finally:
+        con.close()
+    out = goals("events", "--db", str(db)).stdout
+    assert "x" * 200 not in out
+    assert "more characters]" in " ".join(out.split())
+    assert "2026-03-19T10:00:00.500Z" in out and "2026-03-19T10:00:00.000Z" in out
+    row = json_lines(goals("events", "--db", str(db), "--json").stdout)[0]
+    assert row["property_keys"][0]["example"] == example

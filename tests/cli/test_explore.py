@@ -116,7 +116,7 @@ def test_range_is_case_insensitive(goals: Goals, warehouse: Path) -> None:
 def test_table_output(goals: Goals, warehouse: Path) -> None:
     result = goals("explore", "--db", str(warehouse), "--range", "7d")
     out = result.stdout
-    assert ago(days=1).strftime("%Y-%m-%dT%H:%M:%SZ") in out
+    assert ago(days=1).strftime("%Y-%m-%dT%H:%M:%S.000Z") in out
     assert "purchase" in out and "page_view" in out
     assert '"order_id": "A-1"' in out
     assert "3 event(s)" in out
@@ -184,7 +184,7 @@ def test_not_a_duckdb_file(goals: Goals, tmp_path: Path) -> None:
     bogus = tmp_path / "bogus.duckdb"
     bogus.write_text("not a database", encoding="utf-8")
     result = goals("explore", "--db", str(bogus), expect=1)
-    assert "Cannot open the warehouse" in result.stderr
+    assert "is not a DuckDB database file" in result.stderr
 
 
 HOLD_READ_LOCK = """
@@ -236,3 +236,61 @@ def test_subprocess_in_another_time_zone(warehouse: Path) -> None:
     assert rows[0]["event_id"] == "e1"
     assert all(r["occurred_at"].endswith("Z") for r in rows)
     assert rows[0]["occurred_at"] == ago(days=1).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+HUGE = "x" * 5_000_000
+
+
+def test_a_huge_value_is_cut_in_the_table_and_whole_in_json(goals: Goals, tmp_path: Path) -> None:
+    db = create_warehouse(
+        tmp_path / "huge.duckdb",
+        [
+            Event(
+                "h1", "chat", ago(hours=1), '{"text": "' + HUGE + '", "n": 12345678901234567890}'
+            ),
+            Event("h2", "chat", ago(hours=2), '{"text": "short"}'),
+        ],
+    )
+    table = goals("explore", "--db", str(db), "--range", "7d", "--limit", "3").stdout
+    assert len(table.splitlines()) < 40
+    assert "4,999,880 more characters]" in table
+    assert "12345678901234567890" in table
+    assert "--json prints every value whole" in table
+    rows = json_lines(goals("explore", "--db", str(db), "--json").stdout)
+    assert rows[0]["properties"]["text"] == HUGE
+
+
+def test_timestamps_have_a_fixed_width_and_json_wraps_between_members(
+    goals: Goals, tmp_path: Path
+) -> None:
+    base = ago(hours=1).replace(microsecond=0)
+    db = create_warehouse(
+        tmp_path / "w.duckdb",
+        [
+            Event("a", "chat", base, '{"order_id":"A-1","total":49.9,"lines":[1,2,3]}'),
+            Event("b", "chat", base - timedelta(seconds=1, microseconds=500_000), "{}"),
+            Event("c", "chat", base - timedelta(seconds=2, microseconds=123_000), "{}"),
+        ],
+    )
+    result = goals("explore", "--db", str(db))
+    stamps = [
+        token
+        for line in result.stdout.splitlines()
+        for token in line.split()
+        if token.endswith("Z") and token[:4].isdigit()
+    ]
+    assert len(stamps) == 3 and len({len(s) for s in stamps}) == 1, stamps
+    assert stamps[1].endswith(".500Z") and stamps[2].endswith(".877Z")
+    assert '"order_id": "A-1", "total": 49.9, "lines": [1, 2, 3]' in result.stdout
+
+
+def test_json_in_a_narrow_table_wraps_between_tokens(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from cli.app import app
+
+    props = '{"order_id":"A-1234567","grand_total":12345.678,"currency":"EUR","qty":2}'
+    db = create_warehouse(tmp_path / "w.duckdb", [Event("a", "purchase", ago(hours=1), props)])
+    out = CliRunner().invoke(app, ["explore", "--db", str(db)], env={"COLUMNS": "100"}).stdout
+    for token in ('"A-1234567"', "12345.678", '"grand_total":', '"currency":'):
+        assert token in out, out

@@ -400,3 +400,15 @@ def test_reading_the_warehouse_leaves_it_unchanged(
     before = warehouse.read_bytes()
     goals("preview", "g", "--goals-file", str(draft), "--db", str(warehouse), "--json")
     assert warehouse.read_bytes() == before
+
+
+def test_an_unknown_code_suggests_the_closest(
+    goals: Goals, tmp_path: Path, warehouse: Path
+) -> None:
+    draft = write_draft(
+        tmp_path / "d", "ws_t,premium_upgrade,G,,engagement,false,purchase,,none,,,,,,,,"
+    )
+    result = goals(
+        "preview", "premium_upgrad", "--goals-file", str(draft), "--db", str(warehouse), expect=1
+    )
+    assert "(did you mean 'premium_upgrade'?)" in result.stderr

@@ -258,3 +258,19 @@ def test_appended_rows_pass_the_build_rules(goals: Goals, seeds: Path) -> None:
     result = goals("validate", "--seeds", str(seeds))
     assert "are valid" in result.stdout
     assert "3 status change(s)" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("args", "suggested"),
+    [
+        (("goal_aa", "paused"), "goal_a"),
+        (("Goal_B", "paused"), "goal_b"),
+        (("goal_bb", "paused", "-w", "ws_t"), "goal_b"),
+    ],
+)
+def test_an_unknown_code_suggests_the_closest(
+    goals: Goals, seeds: Path, args: tuple[str, ...], suggested: str
+) -> None:
+    result = goals("status", *args, "--seeds", str(seeds), expect=1)
+    assert f"(did you mean '{suggested}'?)" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1

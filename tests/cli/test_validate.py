@@ -134,14 +134,17 @@ def test_json_fields(goals: Goals, bad_seeds: Path) -> None:
         "problem": "status change names an unknown goal",
         "message": "goal_status_changes.csv: workspace 'w1', goal 'ghost': status change names "
         "an unknown goal",
+        "did_you_mean": None,
     }
+    bad_kind = next(r for r in rows if r["goal_code"] == "bad_kind")
+    assert bad_kind["did_you_mean"] == "conversion"
 
 
 def test_text_output_names_file_line_workspace_and_goal(goals: Goals, bad_seeds: Path) -> None:
     out = goals("validate", "--seeds", str(bad_seeds), expect=1).stdout
     assert (
         "goals.csv line 3: workspace 'w1', goal 'bad_kind': kind 'conversoin' is not one of "
-        "conversion, engagement, custom"
+        "conversion, engagement, custom (did you mean 'conversion'?)"
     ) in out
     assert "goals.csv lines 4, 10: workspace 'w1', goal 'dup_code': code 'dup_code'" in out
     assert "workspaces.csv lines 6, 7: workspace 'w5': workspace is listed more than once" in out
@@ -153,9 +156,12 @@ def _dbt_build_problems(project: Path, tmp_path: Path) -> tuple[int, set[str]]:
     run = run_dbt(project, db_path, "build", "--select", "+int_config_validated")
     output = run.stdout + run.stderr
     assert run.returncode != 0, output
-    match = re.search(r"Invalid goals configuration \((\d+) problem\(s\)\) - (.*)", output)
+    # one problem per line after the count (dbt indents the lines of an error message)
+    match = re.search(
+        r"Invalid goals configuration \((\d+) problem\(s\)\):\n((?:\s*- .*\n)+)", output
+    )
     assert match, output
-    return int(match[1]), set(match[2].strip().split("; "))
+    return int(match[1]), {line.strip().removeprefix("- ") for line in match[2].splitlines()}
 
 
 def test_same_problems_as_a_failing_dbt_build(goals: Goals, tmp_path: Path) -> None:

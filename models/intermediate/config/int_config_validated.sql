@@ -13,7 +13,10 @@ summarized as (
 
     select
         count(distinct problem_message) as problem_count,
-        string_agg(distinct problem_message, '; ' order by problem_message) as problem_list
+        -- one problem per line, so a failing build lists them legibly
+        string_agg(
+            distinct problem_message, chr(10) || '  - ' order by problem_message
+        ) as problem_list
 
     from problems
 
@@ -25,7 +28,7 @@ final as (
         problem_count,
         {{ goals_analytics.assert_true(
             'problem_count = 0',
-            "'Invalid goals configuration (' || problem_count || ' problem(s)) - ' || problem_list"
+            "'Invalid goals configuration (' || problem_count || ' problem(s)):' || chr(10) || '  - ' || problem_list || chr(10) || '`goals validate` lists each with its CSV line.'"
         ) }} as is_valid
 
     from summarized

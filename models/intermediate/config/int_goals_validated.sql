@@ -30,7 +30,7 @@ typed as (
         base_currency_property,
         coalesce(
             cast(attribution_window_hours as integer),
-            {{ var('default_attribution_window_hours') }}
+            {{ goals_analytics.integer_var('default_attribution_window_hours') }}
         ) as attribution_window_hours,
         dedupe_property
 
