@@ -8,19 +8,21 @@ How a publish goes (docs/serving.md):
 2. Every table of schema `marts` (exactly the dbt project's marts when the manifest is
    given, never one withheld on purpose) is copied into a new file created beside the target under
    a hidden temporary name, with `STORAGE_VERSION 'v1.4.0'` (readable by DuckDB 1.4 and
-   later), keeping NOT NULL constraints and carrying dbt's descriptions as comments. Each
-   copy is also written to `<mart>.parquet` in a hidden staging folder. No other schema of
-   the warehouse (raw, staging, intermediate, seeds) is ever read.
-3. The temporary file is checkpointed, closed and fsynced; the staging folder is fsynced
-   and renamed to `versions/<id>/`.
-4. `os.replace` swaps the new file in under the published name (atomic on POSIX), then
-   `current` is repointed to `versions/<id>` the same way; older versions but the previous
-   one are pruned.
+   later), keeping NOT NULL constraints, declaring the primary and foreign keys of the dbt
+   contracts, with money at MONEY_SCALE places and 128-bit integers as BIGINT
+   (served_type), and carrying dbt's descriptions as comments. Each copy is also written to
+   `<mart>.parquet` in a hidden staging folder, the descriptions in its metadata. No other
+   schema of the warehouse (raw, staging, intermediate, seeds) is ever read.
+3. The temporary file is checkpointed, closed, made read-only (0444) and fsynced; the
+   staging folder is fsynced and renamed to `versions/<id>/`.
+4. The WAL guard is put in place (_guard_wal), `os.replace` swaps the new file in under the
+   published name (atomic on POSIX), then `current` is repointed to `versions/<id>` the
+   same way; older versions but the previous one are pruned.
 
 A reader that has the old file open keeps reading the old file (its inode) until it
 reconnects; a new connection opens the new file. Nobody ever sees a half-written file
-under the published names. On any failure the temporary file and folder are removed and
-the published ones are left as they were.
+under the published names. On any failure the temporary file and folder (and the folders
+the publish created) are removed and the published ones are left as they were.
 """
 
 from __future__ import annotations
