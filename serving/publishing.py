@@ -8,19 +8,21 @@ How a publish goes (docs/serving.md):
 2. Every table of schema `marts` (exactly the dbt project's marts when the manifest is
    given, never one withheld on purpose) is copied into a new file created beside the target under
    a hidden temporary name, with `STORAGE_VERSION 'v1.4.0'` (readable by DuckDB 1.4 and
-   later), keeping NOT NULL constraints and carrying dbt's descriptions as comments. Each
-   copy is also written to `<mart>.parquet` in a hidden staging folder. No other schema of
-   the warehouse (raw, staging, intermediate, seeds) is ever read.
-3. The temporary file is checkpointed, closed and fsynced; the staging folder is fsynced
-   and renamed to `versions/<id>/`.
-4. `os.replace` swaps the new file in under the published name (atomic on POSIX), then
-   `current` is repointed to `versions/<id>` the same way; older versions but the previous
-   one are pruned.
+   later), keeping NOT NULL constraints, declaring the primary and foreign keys of the dbt
+   contracts, with money at MONEY_SCALE places and 128-bit integers as BIGINT
+   (served_type), and carrying dbt's descriptions as comments. Each copy is also written to
+   `<mart>.parquet` in a hidden staging folder, the descriptions in its metadata. No other
+   schema of the warehouse (raw, staging, intermediate, seeds) is ever read.
+3. The temporary file is checkpointed, closed, made read-only (0444) and fsynced; the
+   staging folder is fsynced and renamed to `versions/<id>/`.
+4. The WAL guard is put in place (_guard_wal), `os.replace` swaps the new file in under the
+   published name (atomic on POSIX), then `current` is repointed to `versions/<id>` the
+   same way; older versions but the previous one are pruned.
 
 A reader that has the old file open keeps reading the old file (its inode) until it
 reconnects; a new connection opens the new file. Nobody ever sees a half-written file
-under the published names. On any failure the temporary file and folder are removed and
-the published ones are left as they were.
+under the published names. On any failure the temporary file and folder (and the folders
+the publish created) are removed and the published ones are left as they were.
 """
 
 from __future__ import annotations
@@ -35,6 +37,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
+import pyarrow as pa
+import pyarrow.parquet as pq
 from filelock import FileLock, Timeout
 
 from ingest.warehouse import (
@@ -48,6 +52,16 @@ from serving.paths import VERSIONS_DIR, ServingTargets, resolve_targets
 
 #: Files are written so that DuckDB 1.4.0 and later (2.x included) can open them.
 STORAGE_VERSION = "v1.4.0"
+
+#: Money (every decimal column of the marts) is served at this many fractional digits: the
+#: most any ISO 4217 currency uses; the warehouse keeps 10 (docs/decisions.md).
+MONEY_SCALE = 4
+
+#: The Parquet metadata key of the table's and each column's description.
+DESCRIPTION_KEY = b"description"
+
+#: Rows per Arrow batch when writing a Parquet file.
+PARQUET_BATCH_ROWS = 1_000_000
 
 #: How long a publish waits for another publish of the same target to finish.
 PUBLISH_LOCK_TIMEOUT_S = 600.0
@@ -144,9 +158,37 @@ def publish(
     source = Path(warehouse).absolute()
     targets = resolve_targets(source, serving_path, parquet_dir)
     _check_targets(source, targets)
-    targets.database.parent.mkdir(parents=True, exist_ok=True)
-    targets.versions.mkdir(parents=True, exist_ok=True)
+    created = _make_dirs(targets.database.parent, targets.versions)
+    try:
+        return _publish(
+            source,
+            targets,
+            started,
+            marts=marts,
+            withheld=withheld,
+            descriptions=descriptions,
+            lock_timeout=lock_timeout,
+            on_marts=on_marts,
+            on_mart=on_mart,
+        )
+    except BaseException:
+        _remove_created(created, targets)
+        raise
 
+
+def _publish(
+    source: Path,
+    targets: ServingTargets,
+    started: float,
+    *,
+    marts: Collection[str] | None,
+    withheld: Collection[str],
+    descriptions: Mapping[str, MartDescription] | None,
+    lock_timeout: float | None,
+    on_marts: Callable[[Sequence[str]], None] | None,
+    on_mart: Callable[[MartCopy], None] | None,
+) -> PublishResult:
+    """publish() once the target folders exist."""
     with _publish_lock(targets):
         _remove_leftovers(targets)
         work = _Work(targets, _new_version_id(targets))
@@ -167,7 +209,7 @@ def publish(
             database_bytes = work.database.stat().st_size
             _seal(work)
             previous = _current_version(targets)
-            notes += _remove_stale_wal(targets.database)
+            notes += _guard_wal(work)
             os.replace(work.database, targets.database)
             database_published = True
             os.replace(work.link, targets.current)
@@ -216,6 +258,11 @@ class _Work:
         return self.database.with_name(self.database.name + ".wal")
 
     @property
+    def wal_guard(self) -> Path:
+        """The new WAL guard (see _guard_wal), made here and renamed into place."""
+        return self.database.with_name(self.database.name + ".wal-guard")
+
+    @property
     def spill(self) -> Path:
         return self.database.with_name(self.database.name + ".spill")
 
@@ -233,13 +280,38 @@ class _Work:
 
     def discard(self) -> None:
         """Remove everything this publish created that is not published."""
-        for path in (self.database, self.wal, self.link):
+        for path in (self.database, self.wal, self.wal_guard, self.link):
             with suppress(FileNotFoundError):
                 path.unlink()
         for folder in (self.spill, self.staging):
             shutil.rmtree(folder, ignore_errors=True)
         if _current_version(self.targets) != self.version:
             shutil.rmtree(self.version_dir, ignore_errors=True)
+
+
+def _make_dirs(*folders: Path) -> list[Path]:
+    """Create `folders` and their missing parents; the ones created, parents first."""
+    created: list[Path] = []
+    for folder in folders:
+        missing = [folder, *folder.parents]
+        for path in reversed(missing):
+            if path.exists():
+                continue
+            path.mkdir(exist_ok=True)
+            created.append(path)
+    return created
+
+
+def _remove_created(created: Sequence[Path], targets: ServingTargets) -> None:
+    """After a failed publish, the folders it created (with only its lock files left in
+    them): a failure must not leave an empty `serving/` behind."""
+    lock_names = {f".{targets.database.name}.lock", ".publish.lock"}
+    for folder in reversed(created):
+        for name in lock_names:
+            with suppress(OSError):
+                (folder / name).unlink()
+        with suppress(OSError):
+            folder.rmdir()
 
 
 def _check_targets(source: Path, targets: ServingTargets) -> None:
@@ -378,8 +450,9 @@ def _build(
         con.execute(f"CREATE SCHEMA {quote(_SERVING_ALIAS)}.{quote(MARTS_SCHEMA)}")
         work.staging.mkdir()
         copies: list[MartCopy] = []
-        for name in names:
-            copy = _copy_mart(con, name, work.staging, descriptions.get(name))
+        copied_keys: dict[str, tuple[str, ...]] = {}
+        for name in _in_key_order(names, descriptions):
+            copy = _copy_mart(con, name, work.staging, descriptions.get(name), copied_keys)
             copies.append(copy)
             if on_mart is not None:
                 on_mart(copy)
@@ -466,55 +539,155 @@ def _select_marts(
     return [name for name in tables if name in wanted]
 
 
+def _in_key_order(names: list[str], descriptions: Mapping[str, MartDescription]) -> list[str]:
+    """`names` with every mart after the marts its foreign keys reference (a FOREIGN KEY
+    needs the referenced table to exist); otherwise in the given order."""
+    ordered: list[str] = []
+    visiting: set[str] = set()
+
+    def visit(name: str) -> None:
+        if name in ordered or name in visiting:
+            return
+        visiting.add(name)
+        description = descriptions.get(name)
+        for key in description.foreign_keys if description else ():
+            if key.to in names and key.to != name:
+                visit(key.to)
+        visiting.discard(name)
+        ordered.append(name)
+
+    for name in names:
+        visit(name)
+    return ordered
+
+
+def served_type(data_type: str) -> str:
+    """The column type of the serving copy for a warehouse type: money (every decimal of
+    the marts) at MONEY_SCALE places, a 128-bit integer as BIGINT; others unchanged."""
+    upper = data_type.strip().upper()
+    if upper in ("HUGEINT", "UHUGEINT", "INT128", "UINT128"):
+        return "BIGINT"
+    if upper.startswith("DECIMAL(") and upper.endswith(")"):
+        with suppress(ValueError):
+            _, scale = (int(part) for part in upper[len("DECIMAL(") : -1].split(","))
+            if scale > MONEY_SCALE:
+                return f"DECIMAL(38,{MONEY_SCALE})"
+    return data_type
+
+
 def _copy_mart(
     con: duckdb.DuckDBPyConnection,
     name: str,
     staging: Path,
     description: MartDescription | None,
+    copied_keys: dict[str, tuple[str, ...]],
 ) -> MartCopy:
+    """Copy one mart: a CREATE TABLE with its types (served_type), NOT NULLs, primary key and
+    the foreign keys to marts already copied with that key (`copied_keys`: mart -> primary
+    key), then its rows, its comments and its Parquet file."""
     if "/" in name or "\\" in name or name.startswith("."):
         raise PublishError(f"Cannot publish a mart named {name!r} (not a usable file name).")
     source = f"{quote(_WAREHOUSE_ALIAS)}.{quote(MARTS_SCHEMA)}.{quote(name)}"
     target = f"{quote(_SERVING_ALIAS)}.{quote(MARTS_SCHEMA)}.{quote(name)}"
-    con.execute(f"CREATE TABLE {target} AS SELECT * FROM {source}")
-
     key = [_WAREHOUSE_ALIAS, MARTS_SCHEMA, name]
-    not_null = con.execute(
-        "select distinct unnest(constraint_column_names) from duckdb_constraints() "
+
+    columns = con.execute(
+        "select column_name, data_type, comment from duckdb_columns() "
         "where database_name = ? and schema_name = ? and table_name = ? "
-        "and constraint_type = 'NOT NULL'",
+        "order by column_index",
         key,
     ).fetchall()
-    for (column,) in not_null:
-        con.execute(f"ALTER TABLE {target} ALTER COLUMN {quote(str(column))} SET NOT NULL")
+    not_null = {
+        str(row[0])
+        for row in con.execute(
+            "select distinct unnest(constraint_column_names) from duckdb_constraints() "
+            "where database_name = ? and schema_name = ? and table_name = ? "
+            "and constraint_type = 'NOT NULL'",
+            key,
+        ).fetchall()
+    }
+    names = [str(column) for column, _, _ in columns]
+    primary_key = description.primary_key if description else ()
+    if not set(primary_key) <= set(names):
+        primary_key = ()
+    definitions = [
+        f"{quote(str(column))} {served_type(str(data_type))}"
+        + (" NOT NULL" if column in not_null or column in primary_key else "")
+        for column, data_type, _ in columns
+    ]
+    if primary_key:
+        definitions.append(f"PRIMARY KEY ({', '.join(quote(c) for c in primary_key)})")
+    for fk in description.foreign_keys if description else ():
+        if copied_keys.get(fk.to) == fk.to_columns and set(fk.columns) <= set(names):
+            definitions.append(
+                f"FOREIGN KEY ({', '.join(quote(c) for c in fk.columns)}) "
+                f"REFERENCES {quote(fk.to)} ({', '.join(quote(c) for c in fk.to_columns)})"
+            )
+    con.execute(f"CREATE TABLE {target} ({', '.join(definitions)})")
+    try:
+        con.execute(
+            f"INSERT INTO {target} SELECT "
+            + ", ".join(
+                f"CAST({quote(str(column))} AS {served_type(str(data_type))})"
+                for column, data_type, _ in columns
+            )
+            + f" FROM {source}"
+        )
+    except duckdb.ConstraintException as exc:
+        raise PublishError(
+            f"marts.{name} breaks a key its dbt contract declares ({exc}): the warehouse is "
+            "inconsistent; rebuild it with `goals build --full-refresh` and publish again."
+        ) from exc
+    copied_keys[name] = primary_key
 
-    row = con.execute(
+    found = con.execute(
         "select comment from duckdb_tables() "
         "where database_name = ? and schema_name = ? and table_name = ?",
         key,
-    ).fetchone()
-    table_comment = (description.description if description else "") or (row[0] if row else "")
+    ).fetchall()
+    table_comment = (description.description if description else "") or (
+        str(found[0][0]) if found and found[0][0] else ""
+    )
     if table_comment:
         con.execute(f"COMMENT ON TABLE {target} IS {literal(table_comment)}")
-    column_comments = dict(
-        con.execute(
-            "select column_name, comment from duckdb_columns() "
-            "where database_name = ? and schema_name = ? and table_name = ? "
-            "order by column_index",
-            key,
-        ).fetchall()
-    )
-    for column, existing in column_comments.items():
-        text = (description.columns.get(column, "") if description else "") or existing
+    column_comments: dict[str, str] = {}
+    for column, _, existing in columns:
+        text = (description.columns.get(str(column), "") if description else "") or existing
         if text:
+            column_comments[str(column)] = str(text)
             con.execute(f"COMMENT ON COLUMN {target}.{quote(str(column))} IS {literal(str(text))}")
 
-    counted = con.execute(f"SELECT count(*) FROM {target}").fetchone()
+    counted = con.execute(f"SELECT count(*) FROM {target}").fetchall()
     parquet = staging / f"{name}.parquet"
-    con.execute(f"COPY {target} TO {literal(parquet)} (FORMAT parquet)")
-    return MartCopy(
-        name=name, rows=int(counted[0]) if counted else 0, parquet_bytes=parquet.stat().st_size
-    )
+    _write_parquet(con, target, parquet, table_comment, column_comments)
+    return MartCopy(name=name, rows=int(counted[0][0]), parquet_bytes=parquet.stat().st_size)
+
+
+def _write_parquet(
+    con: duckdb.DuckDBPyConnection,
+    table: str,
+    path: Path,
+    table_comment: str,
+    column_comments: Mapping[str, str],
+) -> None:
+    """The table as Parquet, streamed through Arrow so that the descriptions travel in the
+    file: the table's under the schema metadata key `description`, each column's under its
+    field metadata key `description` (pyarrow, pandas and Spark read them)."""
+    reader = con.sql(f"SELECT * FROM {table}").to_arrow_reader(PARQUET_BATCH_ROWS)
+    fields = []
+    for item in reader.schema:
+        text = column_comments.get(item.name, "")
+        metadata = dict(item.metadata or {})
+        if text:
+            metadata[DESCRIPTION_KEY] = text.encode("utf-8")
+        fields.append(item.with_metadata(metadata) if metadata else item)
+    schema_metadata = dict(reader.schema.metadata or {})
+    if table_comment:
+        schema_metadata[DESCRIPTION_KEY] = table_comment.encode("utf-8")
+    schema = pa.schema(fields, metadata=schema_metadata or None)
+    with pq.ParquetWriter(str(path), schema) as writer:
+        for batch in reader:
+            writer.write_batch(pa.RecordBatch.from_arrays(batch.columns, schema=schema))
 
 
 # --------------------------------------------------------------------------- publishing
@@ -548,6 +721,8 @@ def _fsync_dir(path: Path, *, strict: bool = True) -> None:
 def _seal(work: _Work) -> None:
     """Everything new on disk, the Parquet folder under its version name, and the new
     `current` link ready beside the old one: what is left is two renames."""
+    # Nobody may write the published copy: read-only for every user (see also _guard_wal).
+    os.chmod(work.database, 0o444)
     _fsync_file(work.database)
     for path in work.staging.iterdir():
         _fsync_file(path)
@@ -557,18 +732,41 @@ def _seal(work: _Work) -> None:
     os.symlink(f"{VERSIONS_DIR}/{work.version}", work.link)
 
 
-def _remove_stale_wal(database: Path) -> list[str]:
-    """A `.wal` beside the published name can only come from a client that opened the
-    serving file read-write (it must not): it belongs to the file being replaced and would
-    be replayed into the new one, so it goes."""
+def wal_guard_target(database: Path) -> str:
+    """Where the WAL guard of `database` points: a path in a folder that never exists."""
+    return f".{database.name}.read-only/wal"
+
+
+def _guard_wal(work: _Work) -> list[str]:
+    """Put the WAL guard in place before the new file: `<file>.wal` becomes a symlink to a
+    path that cannot exist (wal_guard_target).
+
+    DuckDB names a database's write-ahead log `<file>.wal` and finds it by that name. A
+    client that opened the serving file read-write - before this publish, on the file being
+    replaced - and writes after it would create `<file>.wal` beside the NEW file, and every
+    new reader would then fail ("WAL does not match database file") until the next publish.
+    With the guard, readers see no WAL (a dangling link does not exist for them), and a
+    write fails at commit ("Cannot open file ....wal: No such file or directory"), whatever
+    the client's file permissions: the mode 0444 of the file stops read-write clients of
+    other users, not root. A real `.wal` found here can only come from such a client (before
+    the guard existed) and belongs to the file being replaced: the guard replaces it."""
+    database = work.targets.database
     wal = database.with_name(database.name + ".wal")
-    if not wal.exists():
-        return []
-    wal.unlink()
-    return [
-        f"removed {wal.name}, left by a client that opened the serving file read-write: "
-        "connect read-only (docs/serving.md)"
-    ]
+    target = wal_guard_target(database)
+    with suppress(OSError):
+        if os.readlink(wal) == target:
+            return []
+    notes: list[str] = []
+    if wal.exists() or wal.is_symlink():
+        notes.append(
+            f"removed {wal.name}, left by a client that opened the serving file read-write: "
+            "connect read-only (docs/serving.md)"
+        )
+    with suppress(FileNotFoundError):
+        work.wal_guard.unlink()
+    os.symlink(target, work.wal_guard)
+    os.replace(work.wal_guard, wal)
+    return notes
 
 
 def _prune(targets: ServingTargets, keep: set[str | None]) -> None:

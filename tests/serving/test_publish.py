@@ -21,6 +21,8 @@ from serving.publishing import (
     PublishError,
     WarehouseMissingError,
     publish,
+    served_type,
+    wal_guard_target,
 )
 from tests.serving.helpers import (
     DESCRIPTIONS,
@@ -29,6 +31,7 @@ from tests.serving.helpers import (
     add_outcomes,
     make_warehouse,
     mart_rows,
+    served_columns,
 )
 
 
@@ -81,11 +84,17 @@ def test_marts_are_copied_row_for_row_with_their_types(warehouse: Path) -> None:
     try:
         con.execute(f"attach '{warehouse}' as wh (read_only)")
         con.execute(f"attach '{result.database}' as sv (read_only)")
-        source = [c for c in _columns(con, "wh") if c[0] == "marts"]
-        assert _columns(con, "sv") == source  # same columns, types and NOT NULLs
+        source = [
+            (schema, table, column, served_type(data_type), nullable)
+            for schema, table, column, data_type, nullable in _columns(con, "wh")
+            if schema == "marts"
+        ]
+        # same columns, types (money at 4 places) and NOT NULLs
+        assert _columns(con, "sv") == source
         for mart in MARTS:  # in the same order too
             differing = con.execute(
-                f"select count(*) from (select row_number() over () as n, * from wh.marts.{mart} "
+                f"select count(*) from (select row_number() over () as n, "
+                f"{served_columns(con, mart, 'wh.')} from wh.marts.{mart} "
                 f"except select row_number() over () as n, * from sv.marts.{mart})"
             ).fetchone()
             assert differing == (0,), mart
@@ -264,9 +273,7 @@ def test_warehouse_without_marts(tmp_path: Path) -> None:
     con.close()
     with pytest.raises(NoMartsError, match=r"run `goals build` first"):
         publish(db)
-    serving_dir = tmp_path / "serving"
-    leftovers = {p.name for p in serving_dir.rglob("*") if not p.name.endswith(".lock")}
-    assert leftovers == {"parquet", "versions"}  # empty folders: no file, no temporary
+    assert not (tmp_path / "serving").exists()  # no folder, no file, no temporary
 
 
 def test_serving_path_cannot_be_the_warehouse(warehouse: Path) -> None:
@@ -352,12 +359,15 @@ def test_leftovers_of_a_killed_publish_are_removed(warehouse: Path) -> None:
 def test_a_wal_left_by_a_read_write_client_is_removed(warehouse: Path) -> None:
     first = publish(warehouse)
     wal = first.database.with_name(first.database.name + ".wal")
+    # as a copy published before the WAL guard existed would have it
+    wal.unlink()
     wal.write_bytes(b"changes to the file being replaced")
     add_outcomes(warehouse, 3)
 
     second = publish(warehouse)
 
     assert not wal.exists()
+    assert os.readlink(wal) == wal_guard_target(second.database)
     assert any("read-write" in note for note in second.notes)
     assert mart_rows(second.database) == mart_rows(warehouse)
 
