@@ -10,6 +10,7 @@ from cli import (
     demo_cmd,
     events_cmd,
     explore_cmd,
+    hub_cmd,
     ingest_cmd,
     preview_cmd,
     publish_cmd,
@@ -35,6 +36,7 @@ validate_cmd.register(app)
 status_cmd.register(app)
 preview_cmd.register(app)
 publish_cmd.register(app)
+hub_cmd.register(app)
 
 
 def main() -> None:
