@@ -144,9 +144,37 @@ def publish(
     source = Path(warehouse).absolute()
     targets = resolve_targets(source, serving_path, parquet_dir)
     _check_targets(source, targets)
-    targets.database.parent.mkdir(parents=True, exist_ok=True)
-    targets.versions.mkdir(parents=True, exist_ok=True)
+    created = _make_dirs(targets.database.parent, targets.versions)
+    try:
+        return _publish(
+            source,
+            targets,
+            started,
+            marts=marts,
+            withheld=withheld,
+            descriptions=descriptions,
+            lock_timeout=lock_timeout,
+            on_marts=on_marts,
+            on_mart=on_mart,
+        )
+    except BaseException:
+        _remove_created(created, targets)
+        raise
 
+
+def _publish(
+    source: Path,
+    targets: ServingTargets,
+    started: float,
+    *,
+    marts: Collection[str] | None,
+    withheld: Collection[str],
+    descriptions: Mapping[str, MartDescription] | None,
+    lock_timeout: float | None,
+    on_marts: Callable[[Sequence[str]], None] | None,
+    on_mart: Callable[[MartCopy], None] | None,
+) -> PublishResult:
+    """publish() once the target folders exist."""
     with _publish_lock(targets):
         _remove_leftovers(targets)
         work = _Work(targets, _new_version_id(targets))
@@ -167,7 +195,7 @@ def publish(
             database_bytes = work.database.stat().st_size
             _seal(work)
             previous = _current_version(targets)
-            notes += _remove_stale_wal(targets.database)
+            notes += _guard_wal(work)
             os.replace(work.database, targets.database)
             database_published = True
             os.replace(work.link, targets.current)
@@ -216,6 +244,11 @@ class _Work:
         return self.database.with_name(self.database.name + ".wal")
 
     @property
+    def wal_guard(self) -> Path:
+        """The new WAL guard (see _guard_wal), made here and renamed into place."""
+        return self.database.with_name(self.database.name + ".wal-guard")
+
+    @property
     def spill(self) -> Path:
         return self.database.with_name(self.database.name + ".spill")
 
@@ -233,13 +266,38 @@ class _Work:
 
     def discard(self) -> None:
         """Remove everything this publish created that is not published."""
-        for path in (self.database, self.wal, self.link):
+        for path in (self.database, self.wal, self.wal_guard, self.link):
             with suppress(FileNotFoundError):
                 path.unlink()
         for folder in (self.spill, self.staging):
             shutil.rmtree(folder, ignore_errors=True)
         if _current_version(self.targets) != self.version:
             shutil.rmtree(self.version_dir, ignore_errors=True)
+
+
+def _make_dirs(*folders: Path) -> list[Path]:
+    """Create `folders` and their missing parents; the ones created, parents first."""
+    created: list[Path] = []
+    for folder in folders:
+        missing = [folder, *folder.parents]
+        for path in reversed(missing):
+            if path.exists():
+                continue
+            path.mkdir(exist_ok=True)
+            created.append(path)
+    return created
+
+
+def _remove_created(created: Sequence[Path], targets: ServingTargets) -> None:
+    """After a failed publish, the folders it created (with only its lock files left in
+    them): a failure must not leave an empty `serving/` behind."""
+    lock_names = {f".{targets.database.name}.lock", ".publish.lock"}
+    for folder in reversed(created):
+        for name in lock_names:
+            with suppress(OSError):
+                (folder / name).unlink()
+        with suppress(OSError):
+            folder.rmdir()
 
 
 def _check_targets(source: Path, targets: ServingTargets) -> None:
@@ -548,6 +606,8 @@ def _fsync_dir(path: Path, *, strict: bool = True) -> None:
 def _seal(work: _Work) -> None:
     """Everything new on disk, the Parquet folder under its version name, and the new
     `current` link ready beside the old one: what is left is two renames."""
+    # Nobody may write the published copy: read-only for every user (see also _guard_wal).
+    os.chmod(work.database, 0o444)
     _fsync_file(work.database)
     for path in work.staging.iterdir():
         _fsync_file(path)
@@ -557,18 +617,41 @@ def _seal(work: _Work) -> None:
     os.symlink(f"{VERSIONS_DIR}/{work.version}", work.link)
 
 
-def _remove_stale_wal(database: Path) -> list[str]:
-    """A `.wal` beside the published name can only come from a client that opened the
-    serving file read-write (it must not): it belongs to the file being replaced and would
-    be replayed into the new one, so it goes."""
+def wal_guard_target(database: Path) -> str:
+    """Where the WAL guard of `database` points: a path in a folder that never exists."""
+    return f".{database.name}.read-only/wal"
+
+
+def _guard_wal(work: _Work) -> list[str]:
+    """Put the WAL guard in place before the new file: `<file>.wal` becomes a symlink to a
+    path that cannot exist (wal_guard_target).
+
+    DuckDB names a database's write-ahead log `<file>.wal` and finds it by that name. A
+    client that opened the serving file read-write - before this publish, on the file being
+    replaced - and writes after it would create `<file>.wal` beside the NEW file, and every
+    new reader would then fail ("WAL does not match database file") until the next publish.
+    With the guard, readers see no WAL (a dangling link does not exist for them), and a
+    write fails at commit ("Cannot open file ....wal: No such file or directory"), whatever
+    the client's file permissions: the mode 0444 of the file stops read-write clients of
+    other users, not root. A real `.wal` found here can only come from such a client (before
+    the guard existed) and belongs to the file being replaced: the guard replaces it."""
+    database = work.targets.database
     wal = database.with_name(database.name + ".wal")
-    if not wal.exists():
-        return []
-    wal.unlink()
-    return [
-        f"removed {wal.name}, left by a client that opened the serving file read-write: "
-        "connect read-only (docs/serving.md)"
-    ]
+    target = wal_guard_target(database)
+    with suppress(OSError):
+        if os.readlink(wal) == target:
+            return []
+    notes: list[str] = []
+    if wal.exists() or wal.is_symlink():
+        notes.append(
+            f"removed {wal.name}, left by a client that opened the serving file read-write: "
+            "connect read-only (docs/serving.md)"
+        )
+    with suppress(FileNotFoundError):
+        work.wal_guard.unlink()
+    os.symlink(target, work.wal_guard)
+    os.replace(work.wal_guard, wal)
+    return notes
 
 
 def _prune(targets: ServingTargets, keep: set[str | None]) -> None:

@@ -23,6 +23,7 @@ MARTS = (
     "dim_conversations",
     "agg_goal_outcomes_daily",
     "event_catalog",
+    "dim_workspaces",
 )
 
 

@@ -69,7 +69,6 @@ MONEY = {
     "base_revenue",
     "chat_driven_base_revenue",
 }
-REVENUE = {"revenue", "chat_driven_revenue", "base_revenue", "chat_driven_base_revenue"}
 
 
 # --------------------------------------------------------------------------- project copy
@@ -281,9 +280,6 @@ def norm(value: Any) -> Any:
 
 def same(column: str, ours: Any, theirs: Any) -> bool:
     a, b = norm(ours), norm(theirs)
-    if column in REVENUE:
-        a = Decimal(0) if a is None else a
-        b = Decimal(0) if b is None else b
     if a is None or b is None:
         return a is None and b is None
     if column == "hours_since_chat":

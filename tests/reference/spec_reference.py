@@ -53,7 +53,8 @@ Outcomes (3, 4)
 * dim_conversations: started_at / last_activity_at / event_count are over every accepted
   event carrying the conversation id (widget and server).
 * agg_goal_outcomes_daily: revenue measures are the SUM of the non-null values; None when
-  no value contributed (comparisons treat None and 0 as equal for those columns).
+  no value contributed (a group of goals that only count has no revenue, not a revenue of
+  0); chat-driven revenue of a group with values is 0 when no chat-driven outcome has one.
 """
 
 from __future__ import annotations
@@ -872,6 +873,13 @@ def reference_daily(
             g["chat_driven_outcomes"] += 1
             g["chat_driven_revenue"] = _add(g["chat_driven_revenue"], o["value"])
             g["chat_driven_base_revenue"] = _add(g["chat_driven_base_revenue"], o["base_value"])
+    for g in groups.values():
+        for total, part in (
+            ("revenue", "chat_driven_revenue"),
+            ("base_revenue", "chat_driven_base_revenue"),
+        ):
+            if g[total] is not None and g[part] is None:
+                g[part] = Decimal(0)
     return list(groups.values())
 
 

@@ -65,6 +65,15 @@ _MART_SQL = {
         select 'ws_' || (i % 3), 'c-' || i, timestamp '2026-06-01 00:00:00' + to_minutes(i), i
         from range(0, {n} // 10) as t(i);
     """,
+    "dim_workspaces": """
+        create table marts.dim_workspaces (
+            workspace_id varchar not null primary key, workspace_name varchar,
+            base_currency varchar, timezone varchar
+        );
+        insert into marts.dim_workspaces
+        select 'ws_' || i, case when i = 0 then 'Nordwind' end, 'EUR', 'Europe/Berlin'
+        from range(0, 3) as t(i) union all select 'ws_9', null, 'USD', 'UTC';
+    """,
     "agg_goal_outcomes_daily": """
         create table marts.agg_goal_outcomes_daily (
             workspace_id varchar not null, outcome_date date not null, goal_code varchar,
