@@ -75,6 +75,8 @@ def hub(
         "true",
         "--browser.gatherUsageStats",
         "false",
+        "--client.toolbarMode",
+        "viewer",
     ]
     note(f"Goals hub on http://{address}:{port} over {display_path(serving)} (Ctrl-C stops it)")
     try:

@@ -1,7 +1,7 @@
-"""The shared filters, in the sidebar of every page: workspace, date range (the workspace's
-local days) and goals. The entrypoint draws them before the page runs; a page reads them
-with `current()`. Widget keys carry the workspace, so each workspace keeps its own range
-and goal choice while one moves between pages."""
+"""The shared filters, in the sidebar of every page: workspace (a link may choose it with
+`?workspace=ID`), date range (the workspace's local days) and goals. The entrypoint draws
+them before the page runs; a page reads them with `current()`. Widget keys carry the
+workspace, so each workspace keeps its own range and goal choice across pages."""
 
 from __future__ import annotations
 
@@ -24,6 +24,9 @@ def sidebar(path: Path) -> data.Filters | None:
         st.session_state[_STATE_KEY] = None
         return None
     names = dict(zip(workspaces["workspace_id"], workspaces["workspace_name"], strict=True))
+    linked = st.query_params.get("workspace")
+    if linked in names and "workspace" not in st.session_state:
+        st.session_state["workspace"] = linked  # a link may open a workspace: ?workspace=ID
     workspace_id = st.sidebar.selectbox(
         "Workspace",
         options=list(names),

@@ -67,6 +67,7 @@ if events.empty:
     hint = f" named {name}" if name else ""
     st.info(f"No events{hint} in the last {range_text} (try a longer range).")
     st.stop()
+full = st.toggle("Full properties, one block per event", key="explorer_full")
 st.dataframe(
     pd.DataFrame(
         {
@@ -84,3 +85,7 @@ st.dataframe(
     width="stretch",
     column_config={"properties": st.column_config.TextColumn("properties", width="large")},
 )
+if full:
+    for event in events.itertuples(index=False):
+        st.markdown(f"**{event.name}** · {fmt.utc_seconds(event.occurred_at)} · `{event.event_id}`")
+        st.code(event.properties, language="json", wrap_lines=True)

@@ -29,16 +29,16 @@ def _table(goals: pd.DataFrame) -> pd.DataFrame:
                 f"{name} ★" if primary else name
                 for name, primary in zip(goals["goal_name"], goals["is_primary"], strict=True)
             ],
-            "code": goals["goal_code"],
             "kind": goals["goal_kind"],
             "outcomes": [fmt.count(n) for n in goals["outcomes"]],
             "chat-driven": [fmt.count(n) for n in goals["chat_driven_outcomes"]],
-            "revenue": [_revenue_of(c, "revenue", "currency") for c in goals["goal_code"]],
             "base revenue": [
                 _revenue_of(c, "base_revenue", "base_currency") for c in goals["goal_code"]
             ],
             "last outcome": [fmt.utc(t) for t in goals["last_outcome_at"]],
             "status since": [fmt.utc(t) for t in goals["status_changed_at"]],
+            "revenue": [_revenue_of(c, "revenue", "currency") for c in goals["goal_code"]],
+            "code": goals["goal_code"],
         }
     )
 

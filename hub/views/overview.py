@@ -23,19 +23,31 @@ columns[3].metric(
     help="Conversions credited to a chat (in chat, explicit or within the attribution "
     "window) out of all conversions. Engagements and custom outcomes are not counted.",
 )
-money = st.columns(2)
-money[0].metric(
-    "Revenue (display currencies)",
-    fmt.money_list(totals.revenue),
-    help="Sum of the valued outcomes' values, per display currency.",
-)
-money[1].metric(
-    "Base revenue",
-    fmt.money_list(totals.base_revenue),
-    help="Every valued outcome rolled into the base currency.",
-)
+st.subheader("Revenue")
+figures = [
+    (
+        f"Base revenue ({currency})",
+        fmt.money(amount, currency),
+        "Every valued outcome rolled into the base currency.",
+    )
+    for currency, amount in totals.base_revenue
+] + [
+    (
+        f"Revenue in {currency}",
+        fmt.money(amount, currency),
+        f"Valued outcomes whose display currency is {currency}, in {currency}.",
+    )
+    for currency, amount in totals.revenue
+]
+if not figures:
+    st.caption("No valued outcome in these days.")
+for start in range(0, len(figures), 4):
+    for column, (label, value, help_text) in zip(
+        st.columns(4), figures[start : start + 4], strict=False
+    ):
+        column.metric(label, value, help=help_text)
 
 st.subheader("Outcomes per day")
 trend = data.trend(path, chosen)
 series = ["conversions", "engagements"] + (["custom"] if totals.custom else [])
-st.line_chart(trend.set_index("outcome_date")[series], y_label="outcomes", x_label="local day")
+st.bar_chart(trend.set_index("outcome_date")[series], y_label="outcomes", x_label="local day")

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from websockets.sync.client import connect
+from websockets.sync.client import ClientConnection, connect
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM_FLAGS = (
@@ -70,7 +70,8 @@ _PROBLEMS_JS = """
   document.querySelectorAll('[data-testid="stAlertContentError"]').forEach(
     (e) => problems.push('st.error: ' + e.innerText.slice(0, 500)));
   const text = document.body.innerText;
-  for (const marker of ['Traceback', 'StreamlitAPIException', 'Error running app']) {
+  for (const marker of ['Traceback', 'StreamlitAPIException', 'Error running app',
+                        'Page not found']) {
     if (text.includes(marker)) problems.push('page text contains ' + marker);
   }
   return JSON.stringify(problems);
@@ -93,24 +94,11 @@ def free_port() -> int:
 
 
 class Browser:
-    """One headless Chromium and one tab, driven over CDP."""
+    """One tab of a headless Chromium, driven over CDP."""
 
-    def __init__(self, binary: str, user_data_dir: Path) -> None:
-        self.process = subprocess.Popen(
-            [
-                binary,
-                *CHROMIUM_FLAGS,
-                f"--user-data-dir={user_data_dir}",
-                f"--window-size={WIDTH},{HEIGHT}",
-                "--remote-debugging-port=0",
-                "about:blank",
-            ],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
+    def __init__(self, ws: ClientConnection) -> None:
+        self.ws = ws
         self._next_id = 0
-        self.ws = connect(self._devtools_url(), max_size=None, open_timeout=30)
         target = self._command("Target.createTarget", {"url": "about:blank"})["targetId"]
         attached = self._command("Target.attachToTarget", {"targetId": target, "flatten": True})
         self.session = attached["sessionId"]
@@ -119,19 +107,6 @@ class Browser:
             {"width": WIDTH, "height": HEIGHT, "deviceScaleFactor": 1, "mobile": False},
         )
         self.send("Page.enable")
-
-    def _devtools_url(self) -> str:
-        """Chromium prints `DevTools listening on ws://...` on stderr once it listens."""
-        assert self.process.stderr is not None
-        seen: list[str] = []
-        for line in self.process.stderr:
-            seen.append(line)
-            if "DevTools listening on " in line:
-                url = line.split("DevTools listening on ", 1)[1].strip()
-                # keep draining stderr so that Chromium never blocks on a full pipe
-                threading.Thread(target=self.process.stderr.read, daemon=True).start()
-                return url
-        raise RuntimeError("Chromium exited before listening:\n" + "".join(seen[-20:]))
 
     def _command(
         self, method: str, params: Mapping[str, Any] | None = None, session: str | None = None
@@ -178,20 +153,42 @@ class Browser:
         shot = self.send("Page.captureScreenshot", {"format": "png"})
         path.write_bytes(base64.b64decode(shot["data"]))
 
-    def close(self) -> None:
-        with suppress(Exception):
-            self.ws.close()
-        self.process.kill()
-        self.process.wait()
+
+def _devtools_url(process: subprocess.Popen[str]) -> str:
+    """Chromium prints `DevTools listening on ws://...` on stderr once it listens."""
+    assert process.stderr is not None
+    seen: list[str] = []
+    for line in process.stderr:
+        seen.append(line)
+        if "DevTools listening on " in line:
+            # keep draining stderr so that Chromium never blocks on a full pipe
+            threading.Thread(target=process.stderr.read, daemon=True).start()
+            return line.split("DevTools listening on ", 1)[1].strip()
+    raise RuntimeError("Chromium exited before listening:\n" + "".join(seen[-20:]))
 
 
 @contextmanager
 def browser(binary: str, user_data_dir: Path) -> Iterator[Browser]:
-    started = Browser(binary, user_data_dir)
+    """A headless Chromium with its own profile folder, and a tab of it; killed afterwards."""
+    process = subprocess.Popen(
+        [
+            binary,
+            *CHROMIUM_FLAGS,
+            f"--user-data-dir={user_data_dir}",
+            f"--window-size={WIDTH},{HEIGHT}",
+            "--remote-debugging-port=0",
+            "about:blank",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     try:
-        yield started
+        with connect(_devtools_url(process), max_size=None, open_timeout=30) as ws:
+            yield Browser(ws)
     finally:
-        started.close()
+        process.kill()
+        process.wait()
 
 
 @dataclass(frozen=True)

@@ -83,8 +83,11 @@ def test_overview_figures_are_the_marts(hub_env: Demo, workspace: str) -> None:
         "where workspace_id = ? and base_value is not null group by 1 order by 1",
         [workspace],
     )
-    assert shown["Revenue (display currencies)"] == money_list(revenue)
-    assert shown["Base revenue"] == money_list(base)
+    revenue_shown = {k: v for k, v in shown.items() if k.startswith(("Revenue", "Base revenue"))}
+    assert revenue_shown == {
+        **{f"Base revenue ({c})": fmt.money(amount, c) for c, amount in base},
+        **{f"Revenue in {c}": fmt.money(amount, c) for c, amount in revenue},
+    }
 
 
 def test_overview_share_is_not_of_all_outcomes(hub_env: Demo) -> None:
@@ -124,7 +127,8 @@ def test_overview_follows_the_date_and_goal_filters(hub_env: Demo) -> None:
         "and outcome_date between '2026-10-01' and '2026-10-31' group by 1 order by 1",
         [],
     )
-    assert shown["Base revenue"] == money_list(base)
+    ((currency, amount),) = base
+    assert shown[f"Base revenue ({currency})"] == fmt.money(amount, currency)
     # the filters are shared: the next page shows the same days and goal
     at.switch_page("views/revenue.py").run()
     assert metrics(at)["Base revenue"] == money_list(base)
@@ -339,7 +343,11 @@ def test_event_explorer_widgets_write_the_url(hub_env: Demo) -> None:
     assert at.query_params["range"] == "7d"
     at.selectbox(key="explorer_name").set_value("purchase").run()
     assert at.query_params["name"] == "purchase"
-    assert set(at.dataframe[0].value["name"]) <= {"purchase"}
+    table = at.dataframe[0].value
+    assert set(table["name"]) == {"purchase"}
+    # full properties, exactly as stored, one block per event
+    at.toggle(key="explorer_full").set_value(True).run()
+    assert [c.value for c in at.code] == list(table["properties"])
 
 
 def test_event_explorer_bad_range_falls_back_to_30d(hub_env: Demo) -> None:
@@ -380,3 +388,30 @@ def test_every_page_renders_for_every_workspace(hub_env: Demo, page: str) -> Non
     for workspace in ("ws_nordwind", "ws_harbor", "ws_brightdesk"):
         at = open_hub(workspace, page)
         assert len(at.title) == 1
+
+
+def test_outcome_pages_use_the_workspaces_local_days(hub_env: Demo) -> None:
+    """Attribution and goals count outcomes by the workspace's local day, as the daily mart
+    does: over October in New York, their totals are the mart's."""
+    at = open_hub("ws_harbor")
+    at.date_input(key="dates:ws_harbor").set_value((date(2026, 10, 1), date(2026, 10, 31)))
+    at.run()
+    ((expected,),) = rows(
+        hub_env,
+        "select sum(outcomes) from marts.agg_goal_outcomes_daily where workspace_id = "
+        "'ws_harbor' and outcome_date between '2026-10-01' and '2026-10-31'",
+        [],
+    )
+    ((utc_days,),) = rows(
+        hub_env,
+        "select count(*) from marts.fct_goal_outcomes where workspace_id = 'ws_harbor' "
+        "and cast(occurred_at as date) between '2026-10-01' and '2026-10-31'",
+        [],
+    )
+    at.switch_page("views/attribution.py").run()
+    counts = at.dataframe[0].value
+    assert sum(int(n.replace(",", "")) for n in counts["outcomes"]) == expected
+    at.switch_page("views/goals.py").run()
+    goals = at.dataframe[0].value
+    assert sum(int(n.replace(",", "")) for n in goals["outcomes"]) == expected
+    assert utc_days != expected  # the demo has outcomes near midnight: the days matter
