@@ -53,11 +53,19 @@ def sidebar(path: Path) -> data.Filters | None:
     )
     if bounds is None:
         st.sidebar.info("No outcomes in this workspace yet.")
-    st.sidebar.caption(f"Serving copy: `{path}`")
+    st.sidebar.caption(f"Serving copy: `{_shown(path)}`")
     chosen = data.Filters(workspace_id, start, end, tuple(codes))
     st.session_state[_STATE_KEY] = chosen
     st.session_state[_PATH_KEY] = path
     return chosen
+
+
+def _shown(path: Path) -> str:
+    """The path relative to the working directory when it is below it."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
 
 
 def _date_range(picked: object, first: date, last: date) -> tuple[date, date]:

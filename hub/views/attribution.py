@@ -57,13 +57,16 @@ hours = data.hours_since_chat(path, chosen)
 if hours.empty:
     st.caption("No outcome with hours since chat in these days.")
 else:
+    bars = hours.assign(bin_end=hours["bin_start"] + data.HOURS_BIN)
     st.altair_chart(
-        alt.Chart(hours)
-        .mark_bar()
+        alt.Chart(bars)
+        .mark_bar(stroke="white")
         .encode(
-            x=alt.X("bin_label:N", sort=list(hours["bin_label"]), title="hours since chat"),
+            x=alt.X("bin_start:Q", title="hours since chat", axis=alt.Axis(tickMinStep=24)),
+            x2="bin_end:Q",
             y=alt.Y("outcomes:Q", title="outcomes"),
-            tooltip=["bin_label", "outcomes"],
+            y2=alt.datum(0),
+            tooltip=[alt.Tooltip("bin_label:N", title="hours"), "outcomes"],
         ),
         width="stretch",
     )

@@ -150,7 +150,21 @@ class Browser:
         return str(self.evaluate("document.body.innerText"))
 
     def screenshot(self, path: Path) -> None:
-        shot = self.send("Page.captureScreenshot", {"format": "png"})
+        """The page at WIDTH wide, as tall as its content (at least HEIGHT)."""
+        height = int(
+            self.evaluate(
+                "(() => { const main = document.querySelector('[data-testid=\"stMain\"]');"
+                " return main ? main.scrollHeight : 0; })()"
+            )
+            or 0
+        )
+        tall = max(HEIGHT, height)
+        metrics = {"width": WIDTH, "deviceScaleFactor": 1, "mobile": False}
+        self.send("Emulation.setDeviceMetricsOverride", {**metrics, "height": tall})
+        try:
+            shot = self.send("Page.captureScreenshot", {"format": "png"})
+        finally:
+            self.send("Emulation.setDeviceMetricsOverride", {**metrics, "height": HEIGHT})
         path.write_bytes(base64.b64decode(shot["data"]))
 
 
@@ -182,12 +196,14 @@ def browser(binary: str, user_data_dir: Path) -> Iterator[Browser]:
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
         text=True,
+        start_new_session=True,  # its renderers and helpers go with it
     )
     try:
         with connect(_devtools_url(process), max_size=None, open_timeout=30) as ws:
             yield Browser(ws)
     finally:
-        process.kill()
+        with suppress(ProcessLookupError):
+            os.killpg(process.pid, 9)
         process.wait()
 
 

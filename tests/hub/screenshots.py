@@ -29,7 +29,7 @@ def main(serving: Path, telemetry: Path, out: Path) -> None:
     if binary is None:
         raise SystemExit("Chromium is not installed: apt-get install chromium")
     out.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory() as scratch:
+    with tempfile.TemporaryDirectory(ignore_cleanup_errors=True) as scratch:
         folder = Path(scratch)
         with (
             running_hub(serving, telemetry, folder / "hub.log") as hub,
