@@ -32,6 +32,7 @@ def sidebar(path: Path) -> data.Filters | None:
         options=list(names),
         format_func=lambda ws: names[ws] if names[ws] == ws else f"{names[ws]} ({ws})",
         key="workspace",
+        on_change=_link_workspace,
     )
     bounds = data.date_bounds(path, workspace_id)
     first, last = bounds if bounds else (date.today(), date.today())
@@ -58,6 +59,12 @@ def sidebar(path: Path) -> data.Filters | None:
     st.session_state[_STATE_KEY] = chosen
     st.session_state[_PATH_KEY] = path
     return chosen
+
+
+def _link_workspace() -> None:
+    """Keep a `?workspace=` of the URL in step with the choice (a reload keeps it)."""
+    if "workspace" in st.query_params:
+        st.query_params["workspace"] = st.session_state["workspace"]
 
 
 def _shown(path: Path) -> str:

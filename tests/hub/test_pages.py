@@ -415,3 +415,15 @@ def test_outcome_pages_use_the_workspaces_local_days(hub_env: Demo) -> None:
     goals = at.dataframe[0].value
     assert sum(int(n.replace(",", "")) for n in goals["outcomes"]) == expected
     assert utc_days != expected  # the demo has outcomes near midnight: the days matter
+
+
+def test_a_link_chooses_the_workspace_and_follows_the_choice(hub_env: Demo) -> None:
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.query_params["workspace"] = "ws_harbor"
+    at.run()
+    assert at.selectbox(key="workspace").value == "ws_harbor"
+    assert "ws_harbor · " in at.caption[0].value
+    at.selectbox(key="workspace").set_value("ws_nordwind").run()
+    assert at.query_params["workspace"] == "ws_nordwind"
+    at.query_params["workspace"] = "ws_unknown"  # an unknown id is ignored
+    assert not at.run().exception
