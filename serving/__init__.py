@@ -10,6 +10,7 @@ export (docs/serving.md).
 from __future__ import annotations
 
 from serving.descriptions import (
+    ForeignKey,
     MartDescription,
     load_manifest,
     load_mart_descriptions,
@@ -37,6 +38,7 @@ __all__ = [
     "PARQUET_DIR_ENV",
     "SERVING_PATH_ENV",
     "STORAGE_VERSION",
+    "ForeignKey",
     "MartCopy",
     "MartDescription",
     "NoMartsError",

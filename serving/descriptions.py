@@ -25,11 +25,24 @@ MANIFEST_CANDIDATES = (
 
 
 @dataclass(frozen=True)
+class ForeignKey:
+    """`columns` of a mart reference `to_columns` of the mart `to` (a table of the same
+    schema)."""
+
+    columns: tuple[str, ...]
+    to: str
+    to_columns: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class MartDescription:
-    """A mart's description and its columns' descriptions (empty strings left out)."""
+    """A mart's description, its columns' descriptions (empty strings left out) and the keys
+    its dbt contract declares (carried into the serving copy's DDL for BI tools)."""
 
     description: str = ""
     columns: Mapping[str, str] = field(default_factory=dict)
+    primary_key: tuple[str, ...] = ()
+    foreign_keys: tuple[ForeignKey, ...] = ()
 
 
 def mart_descriptions(
@@ -45,11 +58,45 @@ def mart_descriptions(
             str(column.get("name") or name): str(column.get("description") or "").strip()
             for name, column in (props.get("columns") or {}).items()
         }
+        primary_key, foreign_keys = _keys(props)
         found[table] = MartDescription(
             description=str(props.get("description") or "").strip(),
             columns={name: text for name, text in columns.items() if text},
+            primary_key=primary_key,
+            foreign_keys=foreign_keys,
         )
     return found
+
+
+def _keys(props: Mapping[str, Any]) -> tuple[tuple[str, ...], tuple[ForeignKey, ...]]:
+    """The primary key and foreign keys of a model's contract, declared on the model
+    (`columns: [...]`) or on a column (that column alone)."""
+    declared: list[tuple[tuple[str, ...], Mapping[str, Any]]] = [
+        (tuple(str(c) for c in constraint.get("columns") or ()), constraint)
+        for constraint in props.get("constraints") or ()
+    ]
+    for name, column in (props.get("columns") or {}).items():
+        for constraint in column.get("constraints") or ():
+            declared.append(((str(column.get("name") or name),), constraint))
+    primary_key: tuple[str, ...] = ()
+    foreign_keys: list[ForeignKey] = []
+    for columns, constraint in declared:
+        kind = constraint.get("type")
+        if kind == "primary_key" and columns and not primary_key:
+            primary_key = columns
+        elif kind == "foreign_key" and columns:
+            to = _table_name(str(constraint.get("to") or ""))
+            to_columns = tuple(str(c) for c in constraint.get("to_columns") or ())
+            if to and len(to_columns) == len(columns):
+                foreign_keys.append(ForeignKey(columns, to, to_columns))
+    return primary_key, tuple(foreign_keys)
+
+
+def _table_name(relation: str) -> str:
+    """`"db"."marts"."dim_goals"` (how the manifest renders `to: ref('dim_goals')`) ->
+    `dim_goals`."""
+    last = relation.rsplit(".", 1)[-1].strip()
+    return last[1:-1].replace('""', '"') if last.startswith('"') and last.endswith('"') else last
 
 
 def withheld_marts(manifest: Mapping[str, Any], schema: str = MARTS_SCHEMA) -> frozenset[str]:

@@ -35,6 +35,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
+import pyarrow as pa
+import pyarrow.parquet as pq
 from filelock import FileLock, Timeout
 
 from ingest.warehouse import (
@@ -48,6 +50,16 @@ from serving.paths import VERSIONS_DIR, ServingTargets, resolve_targets
 
 #: Files are written so that DuckDB 1.4.0 and later (2.x included) can open them.
 STORAGE_VERSION = "v1.4.0"
+
+#: Money (every decimal column of the marts) is served at this many fractional digits: the
+#: most any ISO 4217 currency uses; the warehouse keeps 10 (docs/decisions.md).
+MONEY_SCALE = 4
+
+#: The Parquet metadata key of the table's and each column's description.
+DESCRIPTION_KEY = b"description"
+
+#: Rows per Arrow batch when writing a Parquet file.
+PARQUET_BATCH_ROWS = 1_000_000
 
 #: How long a publish waits for another publish of the same target to finish.
 PUBLISH_LOCK_TIMEOUT_S = 600.0
@@ -436,8 +448,9 @@ def _build(
         con.execute(f"CREATE SCHEMA {quote(_SERVING_ALIAS)}.{quote(MARTS_SCHEMA)}")
         work.staging.mkdir()
         copies: list[MartCopy] = []
-        for name in names:
-            copy = _copy_mart(con, name, work.staging, descriptions.get(name))
+        copied_keys: dict[str, tuple[str, ...]] = {}
+        for name in _in_key_order(names, descriptions):
+            copy = _copy_mart(con, name, work.staging, descriptions.get(name), copied_keys)
             copies.append(copy)
             if on_mart is not None:
                 on_mart(copy)
@@ -524,55 +537,155 @@ def _select_marts(
     return [name for name in tables if name in wanted]
 
 
+def _in_key_order(names: list[str], descriptions: Mapping[str, MartDescription]) -> list[str]:
+    """`names` with every mart after the marts its foreign keys reference (a FOREIGN KEY
+    needs the referenced table to exist); otherwise in the given order."""
+    ordered: list[str] = []
+    visiting: set[str] = set()
+
+    def visit(name: str) -> None:
+        if name in ordered or name in visiting:
+            return
+        visiting.add(name)
+        description = descriptions.get(name)
+        for key in description.foreign_keys if description else ():
+            if key.to in names and key.to != name:
+                visit(key.to)
+        visiting.discard(name)
+        ordered.append(name)
+
+    for name in names:
+        visit(name)
+    return ordered
+
+
+def served_type(data_type: str) -> str:
+    """The column type of the serving copy for a warehouse type: money (every decimal of
+    the marts) at MONEY_SCALE places, a 128-bit integer as BIGINT; others unchanged."""
+    upper = data_type.strip().upper()
+    if upper in ("HUGEINT", "UHUGEINT", "INT128", "UINT128"):
+        return "BIGINT"
+    if upper.startswith("DECIMAL(") and upper.endswith(")"):
+        with suppress(ValueError):
+            _, scale = (int(part) for part in upper[len("DECIMAL(") : -1].split(","))
+            if scale > MONEY_SCALE:
+                return f"DECIMAL(38,{MONEY_SCALE})"
+    return data_type
+
+
 def _copy_mart(
     con: duckdb.DuckDBPyConnection,
     name: str,
     staging: Path,
     description: MartDescription | None,
+    copied_keys: dict[str, tuple[str, ...]],
 ) -> MartCopy:
+    """Copy one mart: a CREATE TABLE with its types (served_type), NOT NULLs, primary key and
+    the foreign keys to marts already copied with that key (`copied_keys`: mart -> primary
+    key), then its rows, its comments and its Parquet file."""
     if "/" in name or "\\" in name or name.startswith("."):
         raise PublishError(f"Cannot publish a mart named {name!r} (not a usable file name).")
     source = f"{quote(_WAREHOUSE_ALIAS)}.{quote(MARTS_SCHEMA)}.{quote(name)}"
     target = f"{quote(_SERVING_ALIAS)}.{quote(MARTS_SCHEMA)}.{quote(name)}"
-    con.execute(f"CREATE TABLE {target} AS SELECT * FROM {source}")
-
     key = [_WAREHOUSE_ALIAS, MARTS_SCHEMA, name]
-    not_null = con.execute(
-        "select distinct unnest(constraint_column_names) from duckdb_constraints() "
+
+    columns = con.execute(
+        "select column_name, data_type, comment from duckdb_columns() "
         "where database_name = ? and schema_name = ? and table_name = ? "
-        "and constraint_type = 'NOT NULL'",
+        "order by column_index",
         key,
     ).fetchall()
-    for (column,) in not_null:
-        con.execute(f"ALTER TABLE {target} ALTER COLUMN {quote(str(column))} SET NOT NULL")
+    not_null = {
+        str(row[0])
+        for row in con.execute(
+            "select distinct unnest(constraint_column_names) from duckdb_constraints() "
+            "where database_name = ? and schema_name = ? and table_name = ? "
+            "and constraint_type = 'NOT NULL'",
+            key,
+        ).fetchall()
+    }
+    names = [str(column) for column, _, _ in columns]
+    primary_key = description.primary_key if description else ()
+    if not set(primary_key) <= set(names):
+        primary_key = ()
+    definitions = [
+        f"{quote(str(column))} {served_type(str(data_type))}"
+        + (" NOT NULL" if column in not_null or column in primary_key else "")
+        for column, data_type, _ in columns
+    ]
+    if primary_key:
+        definitions.append(f"PRIMARY KEY ({', '.join(quote(c) for c in primary_key)})")
+    for fk in description.foreign_keys if description else ():
+        if copied_keys.get(fk.to) == fk.to_columns and set(fk.columns) <= set(names):
+            definitions.append(
+                f"FOREIGN KEY ({', '.join(quote(c) for c in fk.columns)}) "
+                f"REFERENCES {quote(fk.to)} ({', '.join(quote(c) for c in fk.to_columns)})"
+            )
+    con.execute(f"CREATE TABLE {target} ({', '.join(definitions)})")
+    try:
+        con.execute(
+            f"INSERT INTO {target} SELECT "
+            + ", ".join(
+                f"CAST({quote(str(column))} AS {served_type(str(data_type))})"
+                for column, data_type, _ in columns
+            )
+            + f" FROM {source}"
+        )
+    except duckdb.ConstraintException as exc:
+        raise PublishError(
+            f"marts.{name} breaks a key its dbt contract declares ({exc}): the warehouse is "
+            "inconsistent; rebuild it with `goals build --full-refresh` and publish again."
+        ) from exc
+    copied_keys[name] = primary_key
 
-    row = con.execute(
+    found = con.execute(
         "select comment from duckdb_tables() "
         "where database_name = ? and schema_name = ? and table_name = ?",
         key,
-    ).fetchone()
-    table_comment = (description.description if description else "") or (row[0] if row else "")
+    ).fetchall()
+    table_comment = (description.description if description else "") or (
+        str(found[0][0]) if found and found[0][0] else ""
+    )
     if table_comment:
         con.execute(f"COMMENT ON TABLE {target} IS {literal(table_comment)}")
-    column_comments = dict(
-        con.execute(
-            "select column_name, comment from duckdb_columns() "
-            "where database_name = ? and schema_name = ? and table_name = ? "
-            "order by column_index",
-            key,
-        ).fetchall()
-    )
-    for column, existing in column_comments.items():
-        text = (description.columns.get(column, "") if description else "") or existing
+    column_comments: dict[str, str] = {}
+    for column, _, existing in columns:
+        text = (description.columns.get(str(column), "") if description else "") or existing
         if text:
+            column_comments[str(column)] = str(text)
             con.execute(f"COMMENT ON COLUMN {target}.{quote(str(column))} IS {literal(str(text))}")
 
-    counted = con.execute(f"SELECT count(*) FROM {target}").fetchone()
+    counted = con.execute(f"SELECT count(*) FROM {target}").fetchall()
     parquet = staging / f"{name}.parquet"
-    con.execute(f"COPY {target} TO {literal(parquet)} (FORMAT parquet)")
-    return MartCopy(
-        name=name, rows=int(counted[0]) if counted else 0, parquet_bytes=parquet.stat().st_size
-    )
+    _write_parquet(con, target, parquet, table_comment, column_comments)
+    return MartCopy(name=name, rows=int(counted[0][0]), parquet_bytes=parquet.stat().st_size)
+
+
+def _write_parquet(
+    con: duckdb.DuckDBPyConnection,
+    table: str,
+    path: Path,
+    table_comment: str,
+    column_comments: Mapping[str, str],
+) -> None:
+    """The table as Parquet, streamed through Arrow so that the descriptions travel in the
+    file: the table's under the schema metadata key `description`, each column's under its
+    field metadata key `description` (pyarrow, pandas and Spark read them)."""
+    reader = con.sql(f"SELECT * FROM {table}").to_arrow_reader(PARQUET_BATCH_ROWS)
+    fields = []
+    for item in reader.schema:
+        text = column_comments.get(item.name, "")
+        metadata = dict(item.metadata or {})
+        if text:
+            metadata[DESCRIPTION_KEY] = text.encode("utf-8")
+        fields.append(item.with_metadata(metadata) if metadata else item)
+    schema_metadata = dict(reader.schema.metadata or {})
+    if table_comment:
+        schema_metadata[DESCRIPTION_KEY] = table_comment.encode("utf-8")
+    schema = pa.schema(fields, metadata=schema_metadata or None)
+    with pq.ParquetWriter(str(path), schema) as writer:
+        for batch in reader:
+            writer.write_batch(pa.RecordBatch.from_arrays(batch.columns, schema=schema))
 
 
 # --------------------------------------------------------------------------- publishing

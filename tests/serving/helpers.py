@@ -15,7 +15,8 @@ from typing import Any
 import duckdb
 import pytest
 
-from serving.descriptions import MartDescription
+from serving.descriptions import ForeignKey, MartDescription
+from serving.publishing import served_type
 from tests.dbt.conftest import MARTS as PROJECT_MARTS
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
@@ -113,8 +114,14 @@ DESCRIPTIONS = {
     "fct_goal_outcomes": MartDescription(
         description="One row per goal outcome.",
         columns={"outcome_id": "Stable id of the outcome.", "value": "Value, display currency."},
+        primary_key=("outcome_id",),
+        foreign_keys=(ForeignKey(("workspace_id",), "dim_workspaces", ("workspace_id",)),),
     ),
-    "dim_goals": MartDescription(description="Every goal, with it's configuration."),
+    "dim_goals": MartDescription(
+        description="Every goal, with it's configuration.",
+        primary_key=("workspace_id", "goal_code"),
+    ),
+    "dim_workspaces": MartDescription(primary_key=("workspace_id",)),
 }
 
 
@@ -163,12 +170,28 @@ def mart_rows(path: Path) -> dict[str, list[tuple[Any, ...]]]:
             ).fetchall()
         ]
         return {
-            mart: con.execute(f"select * from marts.{mart} order by all").fetchall()
+            mart: con.execute(
+                f"select {served_columns(con, mart)} from marts.{mart} order by all"
+            ).fetchall()
             for mart in present
             if mart in MARTS
         }
     finally:
         con.close()
+
+
+def served_columns(con: duckdb.DuckDBPyConnection, mart: str, prefix: str = "") -> str:
+    """The select list of a mart as the serving copy presents it (money at 4 places, no
+    128-bit integers): what a copy of a warehouse's mart must equal."""
+    columns = con.execute(
+        "select column_name, data_type from duckdb_columns() where schema_name = 'marts' "
+        "and table_name = ? and database_name = coalesce(nullif(?, ''), current_database()) "
+        "order by column_index",
+        [mart, prefix.rstrip(".").split(".")[0] if prefix else ""],
+    ).fetchall()
+    return ", ".join(
+        f'cast("{name}" as {served_type(data_type)}) as "{name}"' for name, data_type in columns
+    )
 
 
 def counts(path: Path) -> dict[str, int]:

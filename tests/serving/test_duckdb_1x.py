@@ -22,6 +22,7 @@ from tests.serving.helpers import (
     OLD_DUCKDB_DIR,
     old_duckdb_env,
     require_old_duckdb,
+    served_columns,
 )
 
 # Prints, as JSON: the client's version, every mart's rows (sorted, values as text), the
@@ -43,6 +44,9 @@ out = {
     "not_null": sorted(con.execute(
         "select table_name || '.' || column_name from duckdb_columns() "
         "where schema_name = 'marts' and not is_nullable").fetchall()),
+    "keys": sorted(con.execute(
+        "select table_name, constraint_text from duckdb_constraints() "
+        "where constraint_type in ('PRIMARY KEY', 'FOREIGN KEY')").fetchall()),
 }
 print(json.dumps(out, default=str))
 """
@@ -65,7 +69,9 @@ def _as_text(path: Path) -> dict[str, list[list[Any]]]:
         return {
             mart: [
                 [None if v is None else str(v) for v in row]
-                for row in con.execute(f"select * from marts.{mart} order by all").fetchall()
+                for row in con.execute(
+                    f"select {served_columns(con, mart)} from marts.{mart} order by all"
+                ).fetchall()
             ]
             for mart in MARTS
         }
@@ -90,6 +96,11 @@ def test_duckdb_1_4_reads_every_mart_and_parquet_file(warehouse: Path) -> None:
         assert len(seen["marts"][mart]) == result.rows[mart]
     assert seen["comments"]["fct_goal_outcomes"] == "One row per goal outcome."
     assert ["fct_goal_outcomes.outcome_id"] in seen["not_null"]
+    assert ["dim_goals", "PRIMARY KEY(workspace_id, goal_code)"] in seen["keys"]
+    assert [
+        "fct_goal_outcomes",
+        "FOREIGN KEY (workspace_id) REFERENCES marts.dim_workspaces(workspace_id)",
+    ] in seen["keys"]
 
 
 def test_without_the_compatibility_version_duckdb_1_4_cannot_read_it(

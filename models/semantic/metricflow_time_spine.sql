@@ -1,0 +1,18 @@
+{#- One row per calendar day, 2000-01-01 to 2050-12-31: the time spine MetricFlow needs to
+    list days, weeks and months. -#}
+with
+
+days as (
+
+    select cast(range as date) as date_day
+    from range(date '2000-01-01', date '2051-01-01', interval 1 day)
+
+),
+
+final as (
+
+    select date_day from days
+
+)
+
+select * from final
