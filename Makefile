@@ -2,6 +2,7 @@
 #   make demo   build the environment, generate demo data, run the pipeline, print a summary
 #   make test   build the environment and run every test
 #   make dev    the Dagster UI (http://localhost:3000) with a persistent instance
+#   make hub    the goals hub (http://localhost:8501) over the serving copy
 SHELL := /bin/bash
 PYTHON ?= python3.11
 VENV := .venv
@@ -14,7 +15,7 @@ DUCKDB_1X_STAMP := $(DUCKDB_1X)/.installed
 export DBT_PROFILES_DIR := $(CURDIR)
 export DBT_PROJECT_DIR := $(CURDIR)
 
-.PHONY: install demo dev test lint format bench bench-10m bench-matrix lock clean
+.PHONY: install demo dev hub test lint format bench bench-10m bench-matrix lock clean
 
 install: $(STAMP) $(DUCKDB_1X_STAMP)
 
@@ -36,6 +37,11 @@ demo: install
 # The Dagster UI and daemon, with a persistent instance in .dagster_home/ (git-ignored).
 dev: install
 	$(BIN)/python -m orchestration.dev
+
+# The goals hub on http://localhost:8501 over the serving copy (after `make demo`);
+# e.g. make hub HUB_ARGS="--telemetry warehouse/telemetry/goals_telemetry.duckdb --port 8600"
+hub: install
+	$(BIN)/goals hub $(HUB_ARGS)
 
 test: install
 	$(BIN)/ruff check .

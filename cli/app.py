@@ -10,6 +10,7 @@ from cli import (
     demo_cmd,
     events_cmd,
     explore_cmd,
+    hub_cmd,
     ingest_cmd,
     list_cmd,
     preview_cmd,
@@ -40,6 +41,7 @@ preview_cmd.register(app)
 publish_cmd.register(app)
 rejects_cmd.register(app)
 list_cmd.register(app)
+hub_cmd.register(app)
 reflow_help(app)  # help wraps to the terminal, not at the docstrings' line breaks
 
 

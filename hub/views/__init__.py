@@ -1,0 +1,1 @@
+"""The hub's pages, one script per page (run by Streamlit through st.navigation)."""

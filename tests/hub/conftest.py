@@ -1,0 +1,122 @@
+"""The demo warehouse, its serving copy and a telemetry copy, built once per test session
+(shared by the xdist workers through a lock) by the real `goals demo` and
+`goals publish-telemetry`, in a throwaway folder."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+import pytest
+from filelock import FileLock
+
+from demo.generate import data_end
+
+ROOT = Path(__file__).resolve().parents[2]
+DEMO_EVENTS = 3000
+
+_DEMO = """
+import sys
+from pathlib import Path
+from cli import demo_cmd
+demo_cmd.DEMO_DIR = Path(sys.argv[1])
+from cli.app import app
+app(["demo", "--events", sys.argv[2], "--db", sys.argv[3]])
+"""
+
+
+@dataclass(frozen=True)
+class Demo:
+    warehouse: Path
+    serving: Path
+    telemetry: Path
+
+    def marts(self) -> duckdb.DuckDBPyConnection:
+        """A read-only connection to the serving copy, for the expected figures."""
+        return duckdb.connect(str(self.serving), read_only=True)
+
+
+def _clean_env(root: Path) -> dict[str, str]:
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if key
+        not in {
+            "DUCKDB_PATH",
+            "GOALS_SERVING_PATH",
+            "GOALS_PARQUET_DIR",
+            "GOALS_TELEMETRY_PATH",
+            "GOALS_REFERENCE_TIME",
+        }
+    }
+    env["DBT_TARGET_PATH"] = str(root / "target")
+    env["DBT_LOG_PATH"] = str(root / "logs")
+    return env
+
+
+def _as_of(as_of: str) -> list[str]:
+    return ["--as-of", as_of]
+
+
+def _build(root: Path) -> Demo:
+    warehouse = root / "warehouse" / "goals.duckdb"
+    demo = Demo(
+        warehouse=warehouse,
+        serving=warehouse.parent / "serving" / "goals_serving.duckdb",
+        telemetry=warehouse.parent / "telemetry" / "goals_telemetry.duckdb",
+    )
+    done = root / "built"
+    if done.exists():
+        return demo
+    env = _clean_env(root)
+    run = subprocess.run(
+        [sys.executable, "-c", _DEMO, str(root / "data"), str(DEMO_EVENTS), str(warehouse)],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert run.returncode == 0, run.stdout + run.stderr
+    as_of = data_end().strftime("%Y-%m-%dT%H:%M:%SZ")
+    run = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "cli.app",
+            "publish-telemetry",
+            "--db",
+            str(warehouse),
+            *_as_of(as_of),
+        ],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert run.returncode == 0, run.stdout + run.stderr
+    done.touch()
+    return demo
+
+
+@pytest.fixture(scope="session")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> Demo:
+    """Built once for all workers: the folder is the session's shared temporary root."""
+    base = tmp_path_factory.getbasetemp()
+    shared = base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+    root = shared / "hub-demo"
+    root.mkdir(exist_ok=True)
+    with FileLock(str(shared / "hub-demo.lock")):
+        return _build(root)
+
+
+@pytest.fixture
+def hub_env(demo: Demo, monkeypatch: pytest.MonkeyPatch) -> Iterator[Demo]:
+    """The environment `goals hub` gives the app: the demo's serving and telemetry copies."""
+    monkeypatch.setenv("GOALS_HUB_SERVING", str(demo.serving))
+    monkeypatch.setenv("GOALS_HUB_TELEMETRY", str(demo.telemetry))
+    yield demo
