@@ -40,10 +40,7 @@ def run(
     db: Annotated[
         Path | None,
         typer.Option(
-            "--db",
-            help="DuckDB warehouse file, created when missing (default: $DUCKDB_PATH or "
-            "warehouse/goals.duckdb).",
-            dir_okay=False,
+            "--db", help="DuckDB warehouse file (default: $DUCKDB_PATH or warehouse/goals.duckdb)."
         ),
     ] = None,
     landing: Annotated[
@@ -59,7 +56,7 @@ def run(
 ) -> None:
     """Ingest the landing folder and build every model, as one Dagster run, in-process;
     ends with a one-line result."""
-    from cli._common import check_warehouse_path, display_path, note, resolve_db_path
+    from cli._common import resolve_db_path
     from cli._progress import is_terminal
     from orchestration.run import execute_main_job, failure_messages, run_summary
 
@@ -67,8 +64,6 @@ def run(
         # dbt runs in a subprocess: no colour codes in piped output (dbt_project.yml has them on)
         os.environ.setdefault("DBT_USE_COLORS", "false")
     db_path = resolve_db_path(db)
-    if not check_warehouse_path(db_path, create=True):
-        note(f"Creating a new warehouse at {display_path(db_path)}.")
     landing_dir = landing or Path(os.environ.get("LANDING_DIR") or "data/landing")
     started = time.perf_counter()
     # dagster-dbt echoes every dbt log line on stdout: kept only with --verbose

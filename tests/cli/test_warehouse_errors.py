@@ -61,10 +61,3 @@ def test_build_refuses_a_reference_time_that_is_not_iso_8601(
     result = goals("build", "--db", str(db), "--reference-time", value, expect=2)
     assert "is not an ISO 8601 timestamp" in result.output
     assert "Traceback" not in result.output
-
-
-def test_dagster_run_refuses_a_file_that_is_not_duckdb(goals: Goals, tmp_path: Path) -> None:
-    notes = tmp_path / "notes.txt"
-    notes.write_text("not a database\n", encoding="utf-8")
-    result = goals("dagster", "run", "--db", str(notes), expect=1)
-    assert "is not a DuckDB database file" in _one_line(result.output)
