@@ -78,6 +78,14 @@ def _keys(props: Mapping[str, Any]) -> tuple[tuple[str, ...], tuple[ForeignKey, 
     for name, column in (props.get("columns") or {}).items():
         for constraint in column.get("constraints") or ():
             declared.append(((str(column.get("name") or name),), constraint))
+    # foreign keys may also be declared under `config.meta.foreign_keys` (a dbt
+    # foreign_key constraint's `to: ref(...)` would make the model depend on the other)
+    meta = (props.get("config") or {}).get("meta") or props.get("meta") or {}
+    for item in meta.get("foreign_keys") or ():
+        if isinstance(item, Mapping):
+            declared.append(
+                (tuple(str(c) for c in item.get("columns") or ()), {"type": "foreign_key", **item})
+            )
     primary_key: tuple[str, ...] = ()
     foreign_keys: list[ForeignKey] = []
     for columns, constraint in declared:
