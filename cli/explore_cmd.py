@@ -1,4 +1,4 @@
-"""`goals explore`: the Event Explorer (SPEC 5).
+"""`goals explore`: the Event Explorer (docs/reference.md#5-event-explorer).
 
 The most recent raw events (at most 100), newest first, each with its timestamp, name
 and full properties JSON, from the window (now - range, now]. The warehouse is opened

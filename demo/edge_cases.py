@@ -1,4 +1,4 @@
-"""Adversarial edge-case dataset: seeds and event files full of the corner cases of SPEC.md.
+"""Adversarial edge-case dataset: seeds and event files full of the corner cases of docs/reference.md.
 
 `write_edge_case_dataset(out_dir, seed)` writes
 

@@ -1,5 +1,5 @@
 {#- Why a text is not a flat, strict JSON object of strings, numbers, booleans and
-    nulls (SPEC 2.2 match_conditions), or null when it is one. -#}
+    nulls (docs/reference.md#22-goals match_conditions), or null when it is one. -#}
 {% macro flat_json_object_problem(text) -%}
     {{ return(adapter.dispatch('flat_json_object_problem', 'goals_analytics')(text)) }}
 {%- endmacro %}

@@ -1,4 +1,4 @@
-{#- A text that is equal for two JSON values exactly when SPEC 3.1's typed equality
+{#- A text that is equal for two JSON values exactly when docs/reference.md#31-matching typed equality
     holds: strings compare exactly, numbers numerically (2 = 2.0), booleans as
     booleans, null only with null, and values of different JSON types never.
     Integers compare exactly at any size, other numbers as doubles; -0 equals 0. Objects compare with their top-level keys sorted, arrays by their

@@ -1,4 +1,4 @@
-{#- SPEC 3.3's chat activity over the given events and conversations: every widget
+{#- docs/reference.md#33-attribution chat activity over the given events and conversations: every widget
     event with a conversation_id belongs to that conversation's customer; one row per
     customer and instant, where of two conversations active at the same instant the
     greater conversation_id is the more recent. int_chat_activity_resolved applies it

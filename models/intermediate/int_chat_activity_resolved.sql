@@ -1,4 +1,4 @@
-{#- Chat activity (SPEC 3.3): every widget event with a conversation_id, belonging to
+{#- Chat activity (docs/reference.md#33-attribution): every widget event with a conversation_id, belonging to
     that conversation's customer. One row per customer and instant; when two
     conversations are active at the same instant the greater conversation_id is
     the more recent (macros/resolve_chat_activity.sql). -#}

@@ -1,4 +1,4 @@
-{#- One row per chat conversation (SPEC 3.3), over every event carrying its id: its
+{#- One row per chat conversation (docs/reference.md#33-attribution), over every event carrying its id: its
     customer is the customer_id of its latest event naming one (by occurred_at, then
     event_id), its flow the flow_id of its earliest event naming one. The span of its
     chat activity (its widget events) lets an incremental attribution read events of

@@ -1,4 +1,4 @@
-{#- Value, display currency and base value of each matched event (SPEC 3.2); a
+{#- Value, display currency and base value of each matched event (docs/reference.md#32-value); a
     function of the row, so it does not matter that dedupe comes later. -#}
 with
 

@@ -1,4 +1,4 @@
-{#- The conversation credited with each outcome, and why (SPEC 3.3).
+{#- The conversation credited with each outcome, and why (docs/reference.md#33-attribution).
 
     Incremental (the table is the outcomes' state; see docs/architecture.md):
     a run recomputes only what the events loaded since the last run and the

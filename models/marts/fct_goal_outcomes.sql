@@ -1,4 +1,4 @@
-{#- One row per goal outcome (SPEC 4).
+{#- One row per goal outcome (docs/reference.md#4-marts).
 
     Incremental: only the outcomes whose keys int_goal_outcomes_attributed queued as
     replaced or removed since the last run; the pre-hook has deleted their old rows

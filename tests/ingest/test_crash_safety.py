@@ -1,6 +1,6 @@
 """Crash safety: `kill -9` at any point of an ingest leaves a warehouse that opens
 (read-write and read-only), holds no half-loaded file, and converges to the result of a
-clean load on the next run (SPEC 2.1: a load is atomic, a file is in completely or not at
+clean load on the next run (docs/reference.md#21-event-files: a load is atomic, a file is in completely or not at
 all).
 
 No sleeps and no timing luck. The child is `goals ingest` (`python -m cli.app ingest`)

@@ -1,11 +1,11 @@
-"""An independent reference implementation of /work/shared/SPEC.md (sections 2-4).
+"""An independent reference implementation of the product contract (docs/reference.md, sections 2-4).
 
-Written from the SPEC alone, without reading the dbt models or the ingest code, so that
+Written from the contract alone, without reading the dbt models or the ingest code, so that
 comparing the two catches mistakes in either. Pure Python: json, decimal, datetime and
 zoneinfo; pyarrow only to read the rows of a Parquet file and the `iso4217` package only
 for the list of currency codes.
 
-Readings chosen where the SPEC leaves room (also listed in tests/reference/README.md):
+Readings chosen where the contract leaves room (also listed in tests/reference/README.md):
 
 Ingest (2.1)
 * A line is "blank" when it is empty or only whitespace (`str.isspace`); blank lines are
@@ -453,7 +453,7 @@ def _parquet_value(value: Any) -> Any:
 def reference_ingest(
     paths: Sequence[str | Path],
 ) -> tuple[list[Event], dict[str, FileCounts], list[Reject]]:
-    """SPEC 2.1: (accepted events in load order, counts per file sha256, rejects)."""
+    """Reference 2.1: (accepted events in load order, counts per file sha256, rejects)."""
     events: list[Event] = []
     counts: dict[str, FileCounts] = {}
     rejects: list[Reject] = []
@@ -585,7 +585,7 @@ def parse_goal(row: dict[str, Any]) -> Goal:
 
 
 class StatusHistory:
-    """Goal status at an instant (SPEC 2.3); same instant: the later CSV row wins."""
+    """Goal status at an instant (reference 2.3); same instant: the later CSV row wins."""
 
     def __init__(self, rows: Iterable[dict[str, Any]]):
         self._changes: dict[tuple[str, str], list[tuple[datetime, int, str]]] = defaultdict(list)
@@ -684,7 +684,7 @@ _ISSUE_ORDER = (
 
 
 def value_outcome(goal: Goal, properties: dict[str, Any], base_currency: str) -> dict[str, Any]:
-    """SPEC 3.2 for one outcome: value, currency, base_value, base_currency, source, issue."""
+    """Reference 3.2 for one outcome: value, currency, base_value, base_currency, source, issue."""
     issues: list[str] = []
     value: Decimal | None = None
     if goal.value_mode == "fixed":
@@ -740,7 +740,7 @@ def reference_outcomes(
     status_rows: Iterable[dict[str, Any]],
     workspaces_rows: Iterable[dict[str, Any]],
 ) -> list[dict[str, Any]]:
-    """SPEC 3 + 4: every row of fct_goal_outcomes."""
+    """Reference 3 and 4: every row of fct_goal_outcomes."""
     goals = [parse_goal(r) for r in goals_rows]
     status = StatusHistory(status_rows)
     workspaces = parse_workspaces(workspaces_rows)

@@ -1,5 +1,5 @@
 {#- Warns about outcomes whose base value is their display value although the display
-    currency differs from the base currency (SPEC 3.2: counted, never hidden). -#}
+    currency differs from the base currency (docs/reference.md#32-value: counted, never hidden). -#}
 {% test display_value_in_other_base_currency(model) %}
 
 select
