@@ -1,4 +1,4 @@
-"""`goals explore`: the Event Explorer (docs/reference.md#5-event-explorer).
+"""`goals explore`: the Event Explorer (reference §5).
 
 The most recent raw events (at most 100), newest first, each with its timestamp, name
 and full properties JSON, from the window (now - range, now]. The warehouse is opened

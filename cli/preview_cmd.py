@@ -68,7 +68,7 @@ def json_kind(value: Any) -> str:
 
 
 def typed_equal(left: Any, right: Any) -> bool:
-    """docs/reference.md#31-matching equality, for hints only (the models decide matches)."""
+    """reference §3.1 equality, for hints only (the models decide matches)."""
     if json_kind(left) != json_kind(right):
         return False
     if json_kind(left) == "number":

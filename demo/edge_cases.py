@@ -1,4 +1,5 @@
-"""Adversarial edge-case dataset: seeds and event files full of the corner cases of docs/reference.md.
+"""Adversarial edge-case dataset: seeds and event files full of the corner cases of the
+reference (docs/reference.md).
 
 `write_edge_case_dataset(out_dir, seed)` writes
 

@@ -1,4 +1,4 @@
-"""Loading raw chat telemetry files into the DuckDB warehouse (docs/reference.md#21-event-files).
+"""Loading raw chat telemetry files into the DuckDB warehouse (reference §2.1).
 
 - `ingest.warehouse`: `connect()` (UTC session, lock retries), `default_db_path()`;
 - `ingest.schema`: `ensure_raw_schema()`, the raw tables;

@@ -1,4 +1,4 @@
-"""The field rules of docs/reference.md#21-event-files, written once, in SQL, run vectorized by DuckDB.
+"""The field rules of reference §2.1, written once, in SQL, run vectorized by DuckDB.
 
 `validation_sql()` reads a relation of (line_number, line[, raw_text][, props_bad]) and
 yields one row per line with a status:

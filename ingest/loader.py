@@ -1,4 +1,4 @@
-"""Loading event files into the raw tables (docs/reference.md#21-event-files).
+"""Loading event files into the raw tables (reference §2.1).
 
 Each file is identified by the sha256 of its bytes as stored and loaded in one
 transaction: its events, rejects, duplicates and ledger row commit together or not at

@@ -109,7 +109,7 @@ def _table_name(relation: str) -> str:
 
 def withheld_marts(manifest: Mapping[str, Any], schema: str = MARTS_SCHEMA) -> frozenset[str]:
     """Marts whose config sets `meta: {serving: false}`: kept out of the serving copy on
-    purpose (event_catalog, whose examples are raw property values - docs/reference.md#5-event-explorer)."""
+    purpose (event_catalog, whose examples are raw property values - reference §5)."""
     return frozenset(table for table, props in _marts(manifest, schema) if _withheld(props))
 
 

@@ -517,7 +517,7 @@ def _select_marts(
     notes: list[str],
 ) -> list[str]:
     """The tables to publish: all of them, or exactly the dbt marts when they are known;
-    never a mart withheld on purpose (docs/reference.md#5-event-explorer: raw property values stay out)."""
+    never a mart withheld on purpose (reference §5: raw property values stay out)."""
     tables = [name for name in tables if name not in withheld]
     if wanted is None:
         notes += [

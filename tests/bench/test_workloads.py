@@ -24,7 +24,7 @@ def _lines(path: Path) -> list[dict[str, Any]]:
 
 
 def _matches(events: list[dict[str, Any]], goals: list[dict[str, str]]) -> int:
-    """Goal matches of the unique events by name and match conditions (docs/reference.md#31-matching rule 3
+    """Goal matches of the unique events by name and match conditions (reference §3.1 rule 3
     on these files: flat string and integer conditions), statuses and dedupe aside."""
     by_key: dict[tuple[str, str], list[dict[str, Any]]] = {}
     for goal in goals:

@@ -16,7 +16,7 @@ import pytest
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 DBT = Path(sys.executable).with_name("dbt")
 PROJECT_PARTS = ("dbt_project.yml", "profiles.yml", "models", "macros", "seeds", "tests/dbt")
-#: The project's marts (docs/reference.md#4-marts).
+#: The project's marts (reference §4).
 MARTS = (
     "fct_goal_outcomes",
     "dim_goals",

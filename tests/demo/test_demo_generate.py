@@ -1,4 +1,4 @@
-"""The demo telemetry generator: deterministic, exact line counts, valid per docs/reference.md#21-event-files."""
+"""The demo telemetry generator: deterministic, exact line counts, valid per reference §2.1."""
 
 from __future__ import annotations
 
@@ -38,7 +38,7 @@ TIMESTAMP = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{3})?Z$")
 
 
 def parse_valid(line: str) -> dict[str, Any] | None:
-    """The event when `line` is valid per docs/reference.md#21-event-files, else None (the loader would reject it)."""
+    """The event when `line` is valid per reference §2.1, else None (the loader would reject it)."""
     try:
         event = json.loads(line, parse_constant=_reject_constant)
     except ValueError:

@@ -1,4 +1,4 @@
-"""The demo configuration in seeds/ follows docs/reference.md#22-goals-2.4 and fits the generated data."""
+"""The demo configuration in seeds/ follows reference §2.2-2.4 and fits the generated data."""
 
 from __future__ import annotations
 

@@ -1,7 +1,7 @@
 """Crash safety: `kill -9` at any point of an ingest leaves a warehouse that opens
 (read-write and read-only), holds no half-loaded file, and converges to the result of a
-clean load on the next run (docs/reference.md#21-event-files: a load is atomic, a file is in completely or not at
-all).
+clean load on the next run (reference §2.1: a load is atomic, a file is in completely or
+not at all).
 
 No sleeps and no timing luck. The child is `goals ingest` (`python -m cli.app ingest`)
 killed by the loader's own test hook (`GOALS_INGEST_KILL_AT=<stage>:<n>`, see

@@ -1,5 +1,5 @@
 """Thousands of random lines - valid, oddly formatted, subtly broken - checked against a
-plain-Python reading of docs/reference.md#21-event-files.
+plain-Python reading of reference §2.1.
 
 The loader takes a vectorized fast path for most lines and a strict Python path for the
 rest; whichever path a line takes, the outcome must be the reference's.

@@ -1,4 +1,5 @@
-"""An independent reference implementation of the product contract (docs/reference.md, sections 2-4).
+"""An independent reference implementation of the product contract (docs/reference.md,
+sections 2-4).
 
 Written from the contract alone, without reading the dbt models or the ingest code, so that
 comparing the two catches mistakes in either. Pure Python: json, decimal, datetime and

@@ -1,4 +1,4 @@
-"""Hand-computed cases straight from docs/reference.md, to test the reference implementation itself."""
+"""Hand-computed cases straight from docs/reference.md, to test the reference implementation."""
 
 from __future__ import annotations
 
