@@ -4,7 +4,7 @@
 
     Work is done per event, not per (event, goal) pair: an event's values at the keys its
     goals test are read and typed once, and a goal with conditions is found by a hash
-    join on its first condition (key and typed value), so an event meets only the goals
+    join on its most distinctive condition (key and typed value), so an event meets only the goals
     that can match it, however many listen to its name. Every join is with the small
     goal tables, so a filter on loaded_at or goal_code reaches the event scan. -#}
 with
@@ -83,26 +83,46 @@ goal_paths as (
 
 ),
 
-goal_conditions as (
+condition_spread as (
 
-    -- every condition of a goal as one list, and the first one, which finds the goal
+    -- how many goals listening to the same event test the same key for the same value
     select
-        conditions.workspace_id,
-        conditions.goal_code,
+        conditions.*,
         goals.trigger_event,
-        list({
-            'condition_key': conditions.condition_key,
-            'condition_signature': conditions.condition_signature
-        }) as condition_list,
-        min(conditions.condition_key) as first_condition_key,
-        arg_min(conditions.condition_signature, conditions.condition_key)
-            as first_condition_signature
+        count(*) over (
+            partition by
+                conditions.workspace_id,
+                goals.trigger_event,
+                conditions.condition_key,
+                conditions.condition_signature
+        ) as goals_sharing
 
     from conditions
     inner join goals
         on conditions.workspace_id = goals.workspace_id
         and conditions.goal_code = goals.goal_code
-    group by conditions.workspace_id, conditions.goal_code, goals.trigger_event
+
+),
+
+goal_conditions as (
+
+    -- every condition of a goal as one list, and the one that finds the goal: its most
+    -- distinctive (shared by the fewest goals on the same event; `schema_version = 2`
+    -- on every goal would meet every event with all of them), then the first by key
+    select
+        workspace_id,
+        goal_code,
+        trigger_event,
+        list({
+            'condition_key': condition_key,
+            'condition_signature': condition_signature
+        }) as condition_list,
+        arg_min(condition_key, (goals_sharing, condition_key)) as finding_condition_key,
+        arg_min(condition_signature, (goals_sharing, condition_key))
+            as finding_condition_signature
+
+    from condition_spread
+    group by workspace_id, goal_code, trigger_event
 
 ),
 
@@ -182,9 +202,9 @@ typed_events as (
 
 ),
 
-first_condition_hits as (
+finding_condition_hits as (
 
-    -- one row per event and tested key, to find the goals whose first condition it meets
+    -- one row per event and tested key, to find the goals whose finding condition it meets
     select
         typed_events.*,
         {{ goals_analytics.unnest_list('typed_events.property_conditions') }} as property_condition
@@ -196,18 +216,18 @@ first_condition_hits as (
 candidates_with_conditions as (
 
     select
-        first_condition_hits.* exclude (property_condition),
+        finding_condition_hits.* exclude (property_condition),
         goal_conditions.goal_code,
         goal_conditions.condition_list
 
-    from first_condition_hits
+    from finding_condition_hits
     inner join goal_conditions
-        on first_condition_hits.workspace_id = goal_conditions.workspace_id
-        and first_condition_hits.event_name = goal_conditions.trigger_event
-        and first_condition_hits.property_condition.condition_key
-            = goal_conditions.first_condition_key
-        and first_condition_hits.property_condition.condition_signature
-            = goal_conditions.first_condition_signature
+        on finding_condition_hits.workspace_id = goal_conditions.workspace_id
+        and finding_condition_hits.event_name = goal_conditions.trigger_event
+        and finding_condition_hits.property_condition.condition_key
+            = goal_conditions.finding_condition_key
+        and finding_condition_hits.property_condition.condition_signature
+            = goal_conditions.finding_condition_signature
 
 ),
 
