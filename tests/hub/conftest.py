@@ -15,10 +15,10 @@ import duckdb
 import pytest
 from filelock import FileLock
 
-from demo.generate import data_end
-
 ROOT = Path(__file__).resolve().parents[2]
 DEMO_EVENTS = 3000
+#: The demo data ends here, so that the figures the tests check do not move with the date.
+DEMO_END = "2026-11-15T00:00:00Z"
 
 _DEMO = """
 import sys
@@ -26,7 +26,7 @@ from pathlib import Path
 from cli import demo_cmd
 demo_cmd.DEMO_DIR = Path(sys.argv[1])
 from cli.app import app
-app(["demo", "--events", sys.argv[2], "--db", sys.argv[3]])
+app(["demo", "--events", sys.argv[2], "--db", sys.argv[3], "--end", sys.argv[4]])
 """
 
 
@@ -75,14 +75,22 @@ def _build(root: Path) -> Demo:
         return demo
     env = _clean_env(root)
     run = subprocess.run(
-        [sys.executable, "-c", _DEMO, str(root / "data"), str(DEMO_EVENTS), str(warehouse)],
+        [
+            sys.executable,
+            "-c",
+            _DEMO,
+            str(root / "data"),
+            str(DEMO_EVENTS),
+            str(warehouse),
+            DEMO_END,
+        ],
         cwd=ROOT,
         env=env,
         capture_output=True,
         text=True,
     )
     assert run.returncode == 0, run.stdout + run.stderr
-    as_of = data_end().strftime("%Y-%m-%dT%H:%M:%SZ")
+    as_of = DEMO_END
     run = subprocess.run(
         [
             sys.executable,
@@ -112,6 +120,15 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Demo:
     root.mkdir(exist_ok=True)
     with FileLock(str(shared / "hub-demo.lock")):
         return _build(root)
+
+
+@pytest.fixture(autouse=True)
+def keep_main_module() -> Iterator[None]:
+    """Streamlit's AppTest runs the page as `__main__`; put the real one back, or a process
+    pool spawned later in this worker (the demo generator's) would start the hub page."""
+    main = sys.modules["__main__"]
+    yield
+    sys.modules["__main__"] = main
 
 
 @pytest.fixture

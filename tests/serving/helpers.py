@@ -56,15 +56,28 @@ _MART_SQL = {
              timestamp '2026-11-01 07:30:00'),
             ('ws_1', 'goal_1', 'It''s primary', null, null),
             ('ws_2', 'goal_2', '', '{{}}', timestamp '2025-10-26 01:30:00');
+        -- every goal the outcomes name (the marts' foreign keys hold), and a later build's
+        insert into marts.dim_goals (workspace_id, goal_code)
+        select distinct workspace_id, goal_code from marts.fct_goal_outcomes
+        where (workspace_id, goal_code) not in (
+            select (workspace_id, goal_code) from marts.dim_goals
+        )
+        union all select 'ws_9', 'goal_9';
     """,
     "dim_conversations": """
         create table marts.dim_conversations (
             workspace_id varchar not null, conversation_id varchar not null,
             started_at timestamp, event_count bigint
         );
+        -- every conversation the outcomes credit (the marts' foreign keys hold)
         insert into marts.dim_conversations
-        select 'ws_' || (i % 3), 'c-' || i, timestamp '2026-06-01 00:00:00' + to_minutes(i), i
-        from range(0, {n} // 10) as t(i);
+        select workspace_id, conversation_id,
+               timestamp '2026-06-01 00:00:00'
+                   + to_minutes(cast(min(hash(conversation_id)) % 1000 as bigint)),
+               count(*)
+        from marts.fct_goal_outcomes
+        where conversation_id is not null
+        group by all;
     """,
     "dim_workspaces": """
         create table marts.dim_workspaces (
