@@ -9,5 +9,8 @@
 {%- endmacro %}
 
 {% macro default__list_contains_all(list_expression, sublist_expression) -%}
-    coalesce(size(array_except({{ sublist_expression }}, {{ list_expression }})) = 0, {{ sublist_expression }} is null)
+    coalesce(
+        forall({{ sublist_expression }}, element -> array_contains({{ list_expression }}, element)),
+        {{ sublist_expression }} is null
+    )
 {%- endmacro %}

@@ -2,6 +2,12 @@
     impossible instant. Accepted: YYYY-MM-DD, optionally T|t|space and HH:MM[:SS[.f]]
     and Z|z|+HH:MM|+HHMM|+HH. Without an offset the text is UTC, whatever the
     session's or the machine's time zone. -#}
+{#- The grammar above as a regular expression (for a full match); also what
+    reference_time checks its configured value against. -#}
+{% macro iso8601_pattern() -%}
+    {{ return('[0-9]{4}-[0-9]{2}-[0-9]{2}([Tt ]([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9](\\.[0-9]{1,9})?)?([Zz]|[+-]([01][0-9]|2[0-3])(:?[0-5][0-9])?)?)?') }}
+{%- endmacro %}
+
 {% macro parse_iso8601_utc(text) -%}
     {{ return(adapter.dispatch('parse_iso8601_utc', 'goals_analytics')(text)) }}
 {%- endmacro %}
@@ -10,7 +16,7 @@
     (case
         when regexp_full_match(
                 {{ text }},
-                '[0-9]{4}-[0-9]{2}-[0-9]{2}([Tt ]([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9](\.[0-9]{1,9})?)?([Zz]|[+-]([01][0-9]|2[0-3])(:?[0-5][0-9])?)?)?'
+                '{{ goals_analytics.iso8601_pattern() }}'
             )
             and left({{ text }}, 4) <> '0000'
             then timezone('UTC', try_cast(

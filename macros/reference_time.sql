@@ -6,8 +6,7 @@
 {% macro reference_time() -%}
     {%- set configured = (var('reference_time', '') or env_var('GOALS_REFERENCE_TIME', '')) | string | trim -%}
     {%- if configured -%}
-        {%- set pattern = '[0-9]{4}-[0-9]{2}-[0-9]{2}([Tt ]([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9](\\.[0-9]{1,9})?)?([Zz]|[+-]([01][0-9]|2[0-3])(:?[0-5][0-9])?)?)?' -%}
-        {%- if not modules.re.fullmatch(pattern, configured) or configured.startswith('0000') -%}
+        {%- if not modules.re.fullmatch(goals_analytics.iso8601_pattern(), configured) or configured.startswith('0000') -%}
             {{ exceptions.raise_compiler_error(
                 "reference_time '" ~ configured ~ "' is not an ISO 8601 timestamp "
                 ~ "(e.g. 2026-11-24T09:30:00Z): set the dbt var reference_time or "

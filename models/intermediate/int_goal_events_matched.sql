@@ -4,9 +4,13 @@
 
     Work is done per event, not per (event, goal) pair: an event's values at the keys its
     goals test are read and typed once, and a goal with conditions is found by a hash
-    join on its most distinctive condition (key and typed value), so an event meets only the goals
-    that can match it, however many listen to its name. Every join is with the small
+    join on its most distinctive condition (key and typed value), so an event meets only
+    the goals that can match it, however many listen to its name. Every join is with the small
     goal tables, so a filter on loaded_at or goal_code reaches the event scan. -#}
+{%- set event_columns = [
+    'workspace_id', 'event_id', 'event_name', 'event_source', 'occurred_at', 'customer_id',
+    'conversation_id', 'properties', 'loaded_at',
+] -%}
 with
 
 events as (
@@ -152,7 +156,9 @@ tested_keys as (
 trigger_events as (
 
     select
-        events.*,
+        {% for column in event_columns -%}
+        events.{{ column }},
+        {% endfor -%}
         tested_keys.tested_keys
 
     from events
@@ -168,37 +174,27 @@ trigger_events as (
 
 ),
 
-tested_values as (
-
-    -- the JSON text at each tested key, read once per event
-    select
-        trigger_events.*,
-        {{ goals_analytics.transform_list(
-            'trigger_events.tested_keys',
-            'tested_key',
-            "{'condition_key': tested_key.condition_key, 'property_json': "
-                ~ goals_analytics.json_path_extract('trigger_events.properties', 'tested_key.json_path')
-                ~ "}"
-        ) }} as tested_values
-
-    from trigger_events
-
-),
-
 typed_events as (
 
-    -- each tested key with the signature of the event's value there (null when missing)
+    -- each tested key with the typed signature of the event's value there (null when
+    -- missing): the JSON is read once per event and key, then typed
     select
-        tested_values.* exclude (tested_keys, tested_values),
+        {{ event_columns | join(', ') }},
         {{ goals_analytics.transform_list(
-            'tested_values.tested_values',
+            goals_analytics.transform_list(
+                'tested_keys',
+                'tested_key',
+                "{'condition_key': tested_key.condition_key, 'property_json': "
+                    ~ goals_analytics.json_path_extract('properties', 'tested_key.json_path')
+                    ~ "}"
+            ),
             'tested',
             "{'condition_key': tested.condition_key, 'condition_signature': "
                 ~ goals_analytics.json_value_signature('tested.property_json')
                 ~ "}"
         ) }} as property_conditions
 
-    from tested_values
+    from trigger_events
 
 ),
 
@@ -213,10 +209,14 @@ finding_condition_hits as (
 
 ),
 
-candidates_with_conditions as (
+candidates as (
 
+    -- goals with conditions, found by their finding condition
     select
-        finding_condition_hits.* exclude (property_condition),
+        {% for column in event_columns -%}
+        finding_condition_hits.{{ column }},
+        {% endfor -%}
+        finding_condition_hits.property_conditions,
         goal_conditions.goal_code,
         goal_conditions.condition_list
 
@@ -229,12 +229,14 @@ candidates_with_conditions as (
         and finding_condition_hits.property_condition.condition_signature
             = goal_conditions.finding_condition_signature
 
-),
+    union all
 
-candidates_without_conditions as (
-
+    -- goals without conditions (none set, or an empty object): every trigger event
     select
-        typed_events.*,
+        {% for column in event_columns -%}
+        typed_events.{{ column }},
+        {% endfor -%}
+        typed_events.property_conditions,
         goals.goal_code,
         null as condition_list
 
@@ -242,21 +244,12 @@ candidates_without_conditions as (
     inner join goals
         on typed_events.workspace_id = goals.workspace_id
         and typed_events.event_name = goals.trigger_event
-    -- no conditions: none set, or an empty object
     where not exists (
         select 1
         from goal_conditions
         where goal_conditions.workspace_id = goals.workspace_id
             and goal_conditions.goal_code = goals.goal_code
     )
-
-),
-
-candidates as (
-
-    select * from candidates_with_conditions
-    union all by name
-    select * from candidates_without_conditions
 
 ),
 

@@ -1,6 +1,7 @@
 """The timestamp grammar is written twice, once per language: in the dbt macro
-parse_iso8601_utc (status changes, reference time) and in ingest's TIMESTAMP_RE
-(events; the CLI reuses it). They must accept exactly the same texts."""
+iso8601_pattern (parse_iso8601_utc's, for status changes and the reference time) and in
+ingest's TIMESTAMP_RE (events; the CLI reuses it). They must accept exactly the same
+texts."""
 
 from __future__ import annotations
 
@@ -38,9 +39,9 @@ SAMPLES = (
 
 def _macro_pattern() -> str:
     text = (PROJECT_DIR / "macros" / "parse_iso8601_utc.sql").read_text(encoding="utf-8")
-    match = re.search(r"regexp_full_match\(\s*\{\{ text \}\},\s*'([^']+)'", text)
-    assert match, "the regex of macros/parse_iso8601_utc.sql was not found"
-    return match.group(1)
+    match = re.search(r"macro iso8601_pattern\(\) -%\}\s*\{\{ return\('([^']+)'\) \}\}", text)
+    assert match, "the regex of macros/parse_iso8601_utc.sql (iso8601_pattern) was not found"
+    return match.group(1).replace("\\\\", "\\")  # a Jinja string literal
 
 
 @pytest.mark.parametrize("sample", SAMPLES)
