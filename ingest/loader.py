@@ -21,7 +21,7 @@ import threading
 import time
 import zlib
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -437,7 +437,7 @@ def _ingest_file(
     size, hasher, prefetcher = readers.size, readers.hasher, readers.prefetcher
     status = "loaded"
     counts = (0, 0, 0, 0)
-    earlier: _SetAsideBefore | None = None
+    earlier: _SetAsideBefore | None = None  # set: 'rejected', as an earlier load found it
     try:
         if prefetcher is None or hasher.done():
             tick = time.perf_counter()
@@ -468,23 +468,20 @@ def _ingest_file(
     except _AlreadyLoaded:
         status = "skipped"
     except _SetAsideBefore as exc:
-        earlier = exc
+        status, earlier = "rejected", exc
     finally:
         if prefetcher is not None:
             prefetcher.close()
         _last_timings = timings
     read, accepted, rejected, duplicate = counts
-    result = FileResult(
+    return FileResult(
         path=str(path), sha256=hasher.result(), file_format=fmt, status=status,
         size_bytes=size, read=read, accepted=accepted, rejected=rejected,
         duplicate=duplicate, seconds=time.perf_counter() - started,
+        reason_code=earlier.code if earlier else None,
+        reason=earlier.reason if earlier else None,
+        earlier=earlier is not None,
     )  # fmt: skip
-    if earlier is not None:
-        result = replace(
-            result, status="rejected", reason_code=earlier.code, reason=earlier.reason,
-            earlier=True,
-        )  # fmt: skip
-    return result
 
 
 def _read_error(exc: BaseException, code: str) -> str:
