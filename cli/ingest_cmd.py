@@ -279,6 +279,7 @@ def ingest(
 def _print_summary(
     con: duckdb.DuckDBPyConnection, results: list[FileResult], seconds: float, db: Path | None
 ) -> None:
+    from cli.rejects_cmd import set_aside_line
     from ingest.rejects import reject_groups
 
     _print_total(results, seconds)
@@ -291,18 +292,11 @@ def _print_summary(
         stdout.print(Text(f"files set aside ({len(set_aside)}), not loaded:", style="bold"))
         for result in set_aside:
             when = "  (set aside by an earlier load)" if result.earlier else ""
-            stdout.print(
-                Text.assemble(
-                    f"  {result.path}  ",
-                    (f"[{result.reason_code}]", "red"),
-                    f" {result.reason}",
-                    (when, "dim"),
-                )
-            )
+            stdout.print(set_aside_line(result.path, result.reason_code, result.reason, when))
 
 
 def _print_groups(groups: list[RejectGroup], db: Path | None) -> None:
-    from ingest.rejects import cut
+    from cli.rejects_cmd import print_reject_groups
 
     where = f" --db {db}" if db is not None else ""
     total = sum(g.lines for g in groups)
@@ -312,16 +306,7 @@ def _print_groups(groups: list[RejectGroup], db: Path | None) -> None:
             f"  `goals rejects{where} --lines` lists them",
         )
     )
-    width = max(len(g.reason_code) for g in groups)
-    for group in groups:
-        stdout.print(
-            Text.assemble(
-                f"  {group.lines:>9,}  ",
-                (f"{group.reason_code:<{width}}", "red"),
-                f"  e.g. {group.example_file}:{group.example_line}: {group.example_reason}",
-            )
-        )
-        stdout.print(Text(f"  {'':>9}  {'':<{width}}  {cut(group.example_raw_text)}", style="dim"))
+    print_reject_groups(stdout, groups, with_files=False)
 
 
 def _print_total(done: list[FileResult], seconds: float) -> None:

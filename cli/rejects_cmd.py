@@ -106,25 +106,38 @@ def rejects(
 
 
 def _print_groups(console: Console, groups: list[RejectGroup]) -> None:
-    from ingest.rejects import cut
-
     if not groups:
         console.print("No rejected lines.")
         return
     total = sum(g.lines for g in groups)
-    width = max(len(g.reason_code) for g in groups)
     console.print(Text(f"{total:,} rejected line(s) by reason:", style="bold"))
+    print_reject_groups(console, groups, with_files=True)
+
+
+def print_reject_groups(console: Console, groups: list[RejectGroup], *, with_files: bool) -> None:
+    """Two lines per reason_code: the count, the code, (with_files: in how many files) and
+    its example's file:line and reason; then the example's raw text, dimmed."""
+    from ingest.rejects import cut
+
+    width = max(len(g.reason_code) for g in groups)
     for group in groups:
-        in_files = f"in {group.files:,} file{'s' if group.files != 1 else ''}"
+        in_files = ""
+        if with_files:
+            in_files = f"in {group.files:,} file{'s' if group.files != 1 else ''}, "
         console.print(
             Text.assemble(
                 f"  {group.lines:>9,}  ",
                 (f"{group.reason_code:<{width}}", "red"),
-                f"  {in_files}, e.g. {group.example_file}:{group.example_line}: ",
+                f"  {in_files}e.g. {group.example_file}:{group.example_line}: ",
                 group.example_reason,
             )
         )
         console.print(Text(f"  {'':>9}  {'':<{width}}  {cut(group.example_raw_text)}", style="dim"))
+
+
+def set_aside_line(path: str, code: str | None, reason: str | None, note: str = "") -> Text:
+    """One file set aside: its path, [reason_code] and reason, then `note` dimmed."""
+    return Text.assemble(f"  {path}  ", (f"[{code}]", "red"), f" {reason}", (note, "dim"))
 
 
 def _print_set_aside(console: Console, set_aside: list[SetAsideFile], *, always: bool) -> None:
@@ -136,14 +149,8 @@ def _print_set_aside(console: Console, set_aside: list[SetAsideFile], *, always:
         return
     console.print(Text(f"{len(set_aside)} file(s) set aside, not loaded:", style="bold"))
     for item in set_aside:
-        console.print(
-            Text.assemble(
-                f"  {item.file_path}  ",
-                (f"[{item.reason_code}]", "red"),
-                f" {item.reason}  ",
-                (f"({format_utc(item.rejected_at)}, sha256 {item.file_sha256[:12]})", "dim"),
-            )
-        )
+        when = f"  ({format_utc(item.rejected_at)}, sha256 {item.file_sha256[:12]})"
+        console.print(set_aside_line(item.file_path, item.reason_code, item.reason, when))
 
 
 def register(app: typer.Typer) -> None:

@@ -21,7 +21,7 @@ import threading
 import time
 import zlib
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -64,9 +64,11 @@ class FileRejected(IngestError):
     """A file whose bytes cannot be read as events (`code`: ingest.reasons.FILE_CODES; the
     message is the reason, without the path). `ingest_paths` sets it aside and goes on."""
 
-    def __init__(self, message: str, code: str) -> None:
+    def __init__(self, message: str, code: str, sha256: str = "", size_bytes: int = 0) -> None:
         super().__init__(message)
         self.code = code
+        self.sha256 = sha256  # '' until known (and when the file cannot be hashed)
+        self.size_bytes = size_bytes
 
 
 @dataclass(frozen=True)
@@ -233,33 +235,31 @@ def ingest_paths(
     _killpoints.arm()
     ensure_raw_schema(con)
     results: list[FileResult] = []
-    ahead: dict[int, _Readers] = {}  # the next file, opened while this one finishes
+    ahead: _Readers | None = None  # the next file's, opened once the current one is read
+    following = 0  # index of the file `ahead` would be opened for
 
-    def read_ahead(index: int) -> Callable[[], None]:
-        def start() -> None:
-            if index < len(files) and index not in ahead:
-                with contextlib.suppress(FileRejected):  # reported when its turn comes
-                    ahead[index] = _Readers.open(files[index])
-
-        return start
+    def read_ahead() -> None:
+        nonlocal ahead
+        if ahead is None and following < len(files):
+            with contextlib.suppress(FileRejected):  # reported when its turn comes
+                ahead = _Readers.open(files[following])
 
     try:
         for index, path in enumerate(files):
             if on_start is not None:
                 on_start(path)
             started = time.perf_counter()
+            readers, ahead, following = ahead, None, index + 1
             try:
-                result = _ingest_file(
-                    con, path, on_progress, ahead.pop(index, None), read_ahead(index + 1)
-                )
+                result = _ingest_file(con, path, on_progress, readers, read_ahead)
             except FileRejected as exc:
                 result = _set_aside(con, path, exc, time.perf_counter() - started)
             results.append(result)
             if on_file is not None:
                 on_file(result)
     finally:
-        for readers in ahead.values():
-            readers.close()
+        if ahead is not None:
+            ahead.close()
     return results
 
 
@@ -375,8 +375,7 @@ def _set_aside(
     con: duckdb.DuckDBPyConnection, path: Path, error: FileRejected, seconds: float
 ) -> FileResult:
     """Record a file that cannot be loaded (once per content) and describe it."""
-    sha = getattr(error, "sha256", "")
-    size = getattr(error, "size_bytes", 0)
+    sha, size = error.sha256, error.size_bytes
     earlier = False
     reason = str(error)
     code = error.code
@@ -409,11 +408,9 @@ def _rejected(path: Path, exc: BaseException, hasher: _Hasher, size: int) -> Fil
         ):
             code = "invalid_gzip"
         error = FileRejected(_read_error(exc, code), code)
-    try:
-        error.sha256 = hasher.result()  # type: ignore[attr-defined]
-    except IngestError:
-        error.sha256 = ""  # type: ignore[attr-defined]
-    error.size_bytes = size  # type: ignore[attr-defined]
+    with contextlib.suppress(IngestError):
+        error.sha256 = hasher.result()
+    error.size_bytes = size
     return error
 
 
@@ -440,7 +437,7 @@ def _ingest_file(
     size, hasher, prefetcher = readers.size, readers.hasher, readers.prefetcher
     status = "loaded"
     counts = (0, 0, 0, 0)
-    earlier: _SetAsideBefore | None = None
+    earlier: _SetAsideBefore | None = None  # set: 'rejected', as an earlier load found it
     try:
         if prefetcher is None or hasher.done():
             tick = time.perf_counter()
@@ -471,23 +468,20 @@ def _ingest_file(
     except _AlreadyLoaded:
         status = "skipped"
     except _SetAsideBefore as exc:
-        earlier = exc
+        status, earlier = "rejected", exc
     finally:
         if prefetcher is not None:
             prefetcher.close()
         _last_timings = timings
     read, accepted, rejected, duplicate = counts
-    result = FileResult(
+    return FileResult(
         path=str(path), sha256=hasher.result(), file_format=fmt, status=status,
         size_bytes=size, read=read, accepted=accepted, rejected=rejected,
         duplicate=duplicate, seconds=time.perf_counter() - started,
+        reason_code=earlier.code if earlier else None,
+        reason=earlier.reason if earlier else None,
+        earlier=earlier is not None,
     )  # fmt: skip
-    if earlier is not None:
-        result = replace(
-            result, status="rejected", reason_code=earlier.code, reason=earlier.reason,
-            earlier=True,
-        )  # fmt: skip
-    return result
 
 
 def _read_error(exc: BaseException, code: str) -> str:

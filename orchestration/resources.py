@@ -87,15 +87,11 @@ class WarehouseResource(ConfigurableResource):
                 else:
                     os.environ["DUCKDB_PATH"] = saved
 
-    def loaded_sha256(self) -> set[str]:
-        """The contents already in the ledger (raw.loaded_files), read through a short
-        read-only connection that does not wait: WarehouseBusyError when a writer holds the
-        file. A warehouse or ledger that does not exist yet has loaded nothing."""
-        return self.known_sha256()[0]
-
     def known_sha256(self) -> tuple[set[str], set[str]]:
-        """(contents in the ledger, contents set aside in raw.file_rejects), as
-        `loaded_sha256` reads them; both empty before anything was loaded."""
+        """(contents in the ledger raw.loaded_files, contents set aside in raw.file_rejects),
+        read through a short read-only connection that does not wait: WarehouseBusyError
+        when a writer holds the file. A warehouse or table that does not exist yet holds
+        nothing."""
         path = self.path()
         if not path.exists():
             return set(), set()
@@ -113,15 +109,14 @@ class WarehouseResource(ConfigurableResource):
                     "where table_schema = 'raw' and table_name in ('loaded_files', 'file_rejects')"
                 ).fetchall()
             }
-            found: list[set[str]] = []
-            for table in ("loaded_files", "file_rejects"):
-                rows = (
-                    con.execute(f"select file_sha256 from raw.{table}").fetchall()
-                    if table in tables
-                    else []
-                )
-                found.append({str(row[0]) for row in rows})
-            return found[0], found[1]
+
+            def shas(table: str) -> set[str]:
+                if table not in tables:
+                    return set()
+                rows = con.execute(f"select file_sha256 from raw.{table}").fetchall()
+                return {str(row[0]) for row in rows}
+
+            return shas("loaded_files"), shas("file_rejects")
         finally:
             con.close()
 

@@ -72,17 +72,21 @@ def run_summary(result: ExecuteInProcessResult, seconds: float, landing_dir: str
     parts: list[str] = []
     ingest = materialized.get((RAW_SOURCE_NAME, RAW_EVENTS_TABLE))
     if ingest is not None:
-        loaded = int(ingest.get("files_loaded", 0))  # type: ignore[call-overload]
-        skipped = int(ingest.get("files_skipped", 0))  # type: ignore[call-overload]
-        set_aside = int(ingest.get("files_set_aside", 0))  # type: ignore[call-overload]
-        files = f"{loaded} file(s) loaded ({skipped} skipped"
-        files += f", {set_aside} set aside: `goals rejects --files`)" if set_aside else ")"
-        if not Path(landing_dir).is_dir():
+
+        def count(key: str) -> int:
+            return int(ingest.get(key, 0))  # type: ignore[call-overload]
+
+        if not ingest.get("landing_dir_exists", True):  # as the ingest step found it
             files = f"0 file(s): the landing folder {landing_dir} does not exist (LANDING_DIR)"
+        else:
+            set_aside = count("files_set_aside")
+            files = f"{count('files_loaded')} file(s) loaded ({count('files_skipped')} skipped"
+            files += f", {set_aside} set aside: `goals rejects --files`)" if set_aside else ")"
         parts.append(files)
-        accepted = int(ingest.get("lines_accepted", 0))  # type: ignore[call-overload]
-        rejected = int(ingest.get("lines_rejected", 0))  # type: ignore[call-overload]
-        parts.append(f"{accepted:,} event(s) accepted, {rejected:,} line(s) rejected")
+        parts.append(
+            f"{count('lines_accepted'):,} event(s) accepted, "
+            f"{count('lines_rejected'):,} line(s) rejected"
+        )
     marts = [key for key in materialized if key[0] == "marts"]
     if marts:
         outcomes = materialized.get(("marts", "fct_goal_outcomes"), {}).get(ROW_COUNT_KEY)
