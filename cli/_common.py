@@ -78,6 +78,15 @@ DbOption = Annotated[
         dir_okay=False,
     ),
 ]
+SeedsOption = Annotated[
+    Path,
+    typer.Option(
+        "--seeds",
+        help="Folder holding goals.csv and goal_status_changes.csv.",
+        file_okay=False,
+        show_default="the project's seeds/",
+    ),
+]
 JsonOption = Annotated[
     bool,
     typer.Option(
@@ -92,16 +101,12 @@ JsonOption = Annotated[
 PIPE_WIDTH = 200
 
 
-def console_width(stderr: bool = False) -> int | None:
+def console_width() -> int | None:
     """$COLUMNS when set, the terminal's width on a terminal (None: rich asks it), else
     PIPE_WIDTH, so piped output is not cut at rich's default of 80 columns."""
-    import sys
+    from cli._progress import is_terminal
 
-    if os.environ.get("COLUMNS", "").isdigit():
-        return None
-    stream = sys.stderr if stderr else sys.stdout
-    isatty = getattr(stream, "isatty", None)
-    if isatty is not None and isatty():
+    if os.environ.get("COLUMNS", "").isdigit() or is_terminal():
         return None
     return PIPE_WIDTH
 
@@ -153,9 +158,9 @@ def format_utc_fixed(value: datetime | None) -> str:
     return text + f".{value.microsecond // 1000:03d}Z"
 
 
-def reference_time_option(text: str | None, option: str = "--reference-time") -> str | None:
-    """An ISO 8601 option value normalized to UTC `...Z` text (dbt vars carry it into SQL
-    as a string literal), or a usage error (exit 2) when it does not parse."""
+def iso8601_option(text: str | None, option: str) -> datetime | None:
+    """An ISO 8601 option value as a naive UTC datetime (None when not given), or a usage
+    error (exit 2) when it does not parse."""
     if text is None:
         return None
     parsed = parse_iso8601_utc(text)
@@ -164,7 +169,14 @@ def reference_time_option(text: str | None, option: str = "--reference-time") ->
             f"'{text}' is not an ISO 8601 timestamp (e.g. 2026-11-24T09:30:00Z).",
             param_hint=f"'{option}'",
         )
-    return format_utc(parsed)
+    return parsed
+
+
+def reference_time_option(text: str | None, option: str = "--reference-time") -> str | None:
+    """An ISO 8601 option value normalized to UTC `...Z` text (dbt vars carry it into SQL
+    as a string literal), or a usage error (exit 2) when it does not parse."""
+    parsed = iso8601_option(text, option)
+    return format_utc(parsed) if parsed is not None else None
 
 
 def format_utc(value: datetime | None) -> str:

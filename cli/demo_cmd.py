@@ -37,12 +37,11 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.text import Text
 
 from cli import _common as common
-from cli._common import display_path, resolve_db_path
+from cli._common import PROJECT_SEEDS_DIR, display_path, resolve_db_path
 from cli._progress import is_terminal
 from cli.dbt_runner import PROJECT_DIR
 
 DEMO_DIR = PROJECT_DIR / "data" / "demo"
-SEEDS_DIR = PROJECT_DIR / "seeds"
 DEFAULT_EVENTS = 20_000
 DEMO_DAYS = 90
 #: dbt's lines that end a node ("12 of 47 OK created ...", "3 of 47 PASS ...").
@@ -116,11 +115,7 @@ def replace_earlier_demo(db_path: Path, data_dir: Path) -> str | None:
     common.check_warehouse_path(db_path)
     try:
         with duckdb.connect(str(db_path), read_only=True) as con:
-            exists = con.execute(
-                "select count(*) from information_schema.tables "
-                "where table_schema = 'raw' and table_name = 'loaded_files'"
-            ).fetchone()
-            if not exists or not exists[0]:
+            if not common.table_exists(con, "raw", "loaded_files"):
                 return None
             rows = con.execute("select file_path from raw.loaded_files").fetchall()
             loaded = [Path(r[0]) for r in rows]
@@ -244,14 +239,7 @@ def demo(
             "the current hour. The same --events and --end always give the same data.",
         ),
     ] = None,
-    db: Annotated[
-        Path | None,
-        typer.Option(
-            "--db",
-            help="DuckDB warehouse file (default: $DUCKDB_PATH or warehouse/goals.duckdb).",
-            dir_okay=False,
-        ),
-    ] = None,
+    db: common.DbOption = None,
 ) -> None:
     """Generate demo telemetry ending now and run the main Dagster job on it (ingest, then
     dbt build with every data test as an asset check), headless; print a summary of the
@@ -261,9 +249,7 @@ def demo(
     from demo.summary import summarize
     from orchestration.run import execute_main_job, failure_messages
 
-    pinned = common.reference_time_option(end, "--end")
-    end_at = common.parse_iso8601_utc(pinned) if pinned else default_end(common.utc_now())
-    assert end_at is not None
+    end_at = common.iso8601_option(end, "--end") or default_end(common.utc_now())
     out = console()
     db_path = resolve_db_path(db)
     out.rule("[bold]1/3 Demo data")
@@ -271,7 +257,7 @@ def demo(
     replaced = replace_earlier_demo(db_path, paths[0].parent)
     if replaced:
         out.print(Text.assemble(("! ", "yellow"), replaced))
-    changes = SEEDS_DIR / "goal_status_changes.csv"
+    changes = PROJECT_SEEDS_DIR / "goal_status_changes.csv"
     synced = sync_demo_status_changes(changes, end_at)
     if synced is Sync.WRITTEN:
         out.print(

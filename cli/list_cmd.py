@@ -10,11 +10,10 @@ warehouse has been built ("never" when a built warehouse holds no outcome of the
 
 from __future__ import annotations
 
-import csv
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Any
 
 import typer
 from rich import box
@@ -23,7 +22,13 @@ from rich.text import Text
 
 from cli import _common as common
 from cli._common import PROJECT_SEEDS_DIR, display_path, format_utc, format_utc_fixed, names_list
-from cli.status_cmd import Status, read_changes
+from cli.status_cmd import (
+    RecordedChange,
+    Status,
+    latest_change,
+    read_all_changes,
+    read_goal_rows,
+)
 
 STATUS_ORDER = tuple(s.value for s in Status)
 NOT_BUILT = "—"
@@ -68,22 +73,8 @@ class GoalEntry:
         }
 
 
-def _read_goals(path: Path) -> list[dict[str, str]]:
-    with path.open(encoding="utf-8-sig", newline="") as handle:
-        reader = csv.DictReader(handle)
-        reader.fieldnames = [name.strip().lower() for name in reader.fieldnames or []]
-        rows = [
-            {k: (v or "").strip(" ") for k, v in row.items() if k is not None} for row in reader
-        ]
-    return [r for r in rows if r.get("workspace_id") and r.get("code")]
-
-
-def _status_now(
-    data: bytes, workspace_id: str, code: str, path: Path, now: datetime
-) -> tuple[str, datetime | None]:
-    _, changes = read_changes(data, workspace_id, code, path)
-    dated = [c for c in changes if c.changed_at is not None and c.changed_at <= now]
-    latest = max(dated, key=lambda c: (c.changed_at, c.line), default=None)
+def _status_now(changes: list[RecordedChange], now: datetime) -> tuple[str, datetime | None]:
+    latest = latest_change(changes, now)
     if latest is None or latest.status not in STATUS_ORDER:
         return Status.ACTIVE.value, None
     return latest.status, latest.changed_at
@@ -107,15 +98,7 @@ def _last_outcomes(db: Path | None) -> dict[tuple[str, str], tuple[datetime, int
 def goals_list(
     workspace: common.WorkspaceOption = None,
     as_json: common.JsonOption = False,
-    seeds: Annotated[
-        Path,
-        typer.Option(
-            "--seeds",
-            help="Folder holding goals.csv and goal_status_changes.csv.",
-            file_okay=False,
-            show_default="the project's seeds/",
-        ),
-    ] = PROJECT_SEEDS_DIR,
+    seeds: common.SeedsOption = PROJECT_SEEDS_DIR,
     db: common.DbOption = None,
 ) -> None:
     """The goals grouped by status (active, paused, archived): kind, trigger event, last
@@ -124,7 +107,7 @@ def goals_list(
     goals_path = seeds / "goals.csv"
     if not goals_path.is_file():
         common.fail(f"No goals file at {display_path(goals_path)}.")
-    rows = _read_goals(goals_path)
+    _, rows = read_goal_rows(goals_path)
     if workspace is not None:
         known = sorted({r["workspace_id"] for r in rows})
         rows = [r for r in rows if r["workspace_id"] == workspace]
@@ -135,11 +118,12 @@ def goals_list(
             )
     changes_path = seeds / "goal_status_changes.csv"
     data = changes_path.read_bytes() if changes_path.is_file() else b""
+    _, changes = read_all_changes(data, changes_path)
     outcomes = _last_outcomes(db)
     entries = []
     for row in rows:
         key = (row["workspace_id"], row["code"])
-        status, since = _status_now(data, *key, changes_path, now)
+        status, since = _status_now(changes.get(key, []), now)
         last, count = (outcomes or {}).get(key, (None, 0))
         entries.append(
             GoalEntry(

@@ -100,10 +100,11 @@ def publish_serving_copy(
     # The project's servable marts and their descriptions, from the newest dbt manifest.
     # Without one nothing is published: the manifest says which marts may leave the
     # warehouse (event_catalog may not: it holds raw property values).
-    manifest = load_manifest(PROJECT_DIR)
     if manifest_path is not None and manifest_path.is_file():
         # the manifest of the build that just ran (`goals build`), wherever its target is
         manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+    else:
+        manifest = load_manifest(PROJECT_DIR)
     descriptions = mart_descriptions(manifest)
     if not descriptions:
         fail(

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
@@ -44,19 +45,23 @@ def _clean(value: str | None) -> str:
     return (value or "").strip(" ")
 
 
-def read_goal_keys(goals_path: Path) -> set[tuple[str, str]]:
-    """(workspace_id, code) of every goal in a goals.csv."""
+def read_goal_rows(goals_path: Path) -> tuple[list[str], list[dict[str, str]]]:
+    """The header (lowercased) of a goals.csv and its rows that have a workspace_id and a
+    code, each cell cleaned as the staging models read it."""
     with goals_path.open(encoding="utf-8-sig", newline="") as handle:
         reader = csv.DictReader(handle)
         fields = [name.strip().lower() for name in reader.fieldnames or []]
-        if "workspace_id" not in fields or "code" not in fields:
-            common.fail(f"{display_path(goals_path)} has no workspace_id and code columns.")
         reader.fieldnames = fields
-        return {
-            (_clean(row.get("workspace_id")), _clean(row.get("code")))
-            for row in reader
-            if _clean(row.get("workspace_id")) and _clean(row.get("code"))
-        }
+        rows = [{k: _clean(v) for k, v in row.items() if k is not None} for row in reader]
+    return fields, [r for r in rows if r.get("workspace_id") and r.get("code")]
+
+
+def read_goal_keys(goals_path: Path) -> set[tuple[str, str]]:
+    """(workspace_id, code) of every goal in a goals.csv."""
+    fields, rows = read_goal_rows(goals_path)
+    if "workspace_id" not in fields or "code" not in fields:
+        common.fail(f"{display_path(goals_path)} has no workspace_id and code columns.")
+    return {(r["workspace_id"], r["code"]) for r in rows}
 
 
 def line_ending(data: bytes) -> str:
@@ -73,10 +78,19 @@ def read_changes(
     data: bytes, workspace_id: str, goal_code: str, path: Path
 ) -> tuple[list[str], list[RecordedChange]]:
     """The header and the recorded changes of one goal, with their CSV lines."""
+    header, changes = read_all_changes(data, path)
+    return header, changes.get((workspace_id, goal_code), [])
+
+
+def read_all_changes(
+    data: bytes, path: Path
+) -> tuple[list[str], dict[tuple[str, str], list[RecordedChange]]]:
+    """The header and the recorded changes of every goal, by (workspace_id, goal_code),
+    with their CSV lines."""
     text = data.decode("utf-8-sig")
     reader = csv.reader(io.StringIO(text, newline=""))
     header: list[str] = []
-    changes: list[RecordedChange] = []
+    changes: dict[tuple[str, str], list[RecordedChange]] = {}
     previous_end = 0
     for record in reader:
         start = previous_end + 1
@@ -93,18 +107,24 @@ def read_changes(
                 )
             continue
         row = dict(zip(header, record, strict=False))
-        if (_clean(row.get("workspace_id")), _clean(row.get("goal_code"))) == (
-            workspace_id,
-            goal_code,
-        ):
-            changes.append(
-                RecordedChange(
-                    start,
-                    _clean(row.get("status")),
-                    parse_iso8601_utc(_clean(row.get("changed_at"))),
-                )
+        key = (_clean(row.get("workspace_id")), _clean(row.get("goal_code")))
+        changes.setdefault(key, []).append(
+            RecordedChange(
+                start,
+                _clean(row.get("status")),
+                parse_iso8601_utc(_clean(row.get("changed_at"))),
             )
+        )
     return header, changes
+
+
+def latest_change(
+    changes: Sequence[RecordedChange], at: datetime | None = None
+) -> RecordedChange | None:
+    """The latest dated change (greatest changed_at, the later row on a tie;
+    docs/decisions.md), among those at or before `at` when given."""
+    dated = [c for c in changes if c.changed_at is not None and (at is None or c.changed_at <= at)]
+    return max(dated, key=lambda c: (c.changed_at, c.line), default=None)
 
 
 def choose_workspace(
@@ -150,28 +170,11 @@ def status(
             help="When the change takes effect, ISO 8601 (no offset = UTC). Default: now.",
         ),
     ] = None,
-    seeds: Annotated[
-        Path,
-        typer.Option(
-            "--seeds",
-            help="Folder holding goals.csv and goal_status_changes.csv.",
-            file_okay=False,
-            show_default="the project's seeds/",
-        ),
-    ] = PROJECT_SEEDS_DIR,
+    seeds: common.SeedsOption = PROJECT_SEEDS_DIR,
 ) -> None:
     """Record a status change of a goal (appends to goal_status_changes.csv)."""
     code = code.strip()
-    if at is None:
-        changed_at = common.utc_now().replace(microsecond=0)
-    else:
-        parsed = parse_iso8601_utc(at)
-        if parsed is None:
-            raise typer.BadParameter(
-                f"'{at}' is not an ISO 8601 timestamp (e.g. 2026-11-24T09:30:00Z).",
-                param_hint="'--at'",
-            )
-        changed_at = parsed
+    changed_at = common.iso8601_option(at, "--at") or common.utc_now().replace(microsecond=0)
     goals_path = seeds / "goals.csv"
     if not goals_path.is_file():
         common.fail(f"No goals file at {display_path(goals_path)}.")
@@ -182,9 +185,7 @@ def status(
     data = changes_path.read_bytes() if changes_path.is_file() else b""
     ending = line_ending(data)
     header, recorded = read_changes(data, workspace_id, code, changes_path)
-    dated = [c for c in recorded if c.changed_at is not None]
-    # the latest change: greatest changed_at, the later row on a tie (docs/decisions.md)
-    latest = max(dated, key=lambda c: (c.changed_at, c.line), default=None)
+    latest = latest_change(recorded)
     if latest is not None and latest.changed_at is not None and changed_at < latest.changed_at:
         common.fail(
             f"Refused: goal '{code}' of workspace '{workspace_id}' already has a change at "

@@ -18,6 +18,8 @@ from typing import Any
 import typer
 from typer.testing import CliRunner, Result
 
+from demo.edge_cases import GOAL_COLUMNS as EDGE_CASE_GOAL_COLUMNS
+
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 DBT = Path(sys.executable).with_name("dbt")
 PROJECT_PARTS = ("dbt_project.yml", "profiles.yml", "models", "macros", "seeds", "tests/dbt")
@@ -25,11 +27,8 @@ PROJECT_PARTS = ("dbt_project.yml", "profiles.yml", "models", "macros", "seeds",
 #: The tests' "now": every command reads the clock through cli._common.utc_now.
 NOW = datetime.now(UTC).replace(tzinfo=None, microsecond=0)
 
-GOAL_COLUMNS = (
-    "workspace_id,code,name,description,kind,is_primary,trigger_event,match_conditions,"
-    "value_mode,fixed_value,value_property,currency,currency_property,base_value_property,"
-    "base_currency_property,attribution_window_hours,dedupe_property"
-)
+#: The header line of goals.csv.
+GOAL_COLUMNS = ",".join(EDGE_CASE_GOAL_COLUMNS)
 
 RAW_EVENTS_COLUMNS = (
     "workspace_id",

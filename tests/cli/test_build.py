@@ -16,14 +16,19 @@ from tests.cli.helpers import PROJECT_DIR, create_warehouse, run_dbt
 pytestmark = pytest.mark.slow
 
 
-def test_goals_build_leaves_an_unchanged_configuration_out(tmp_path: Path) -> None:
-    db = create_warehouse(tmp_path / "goals.duckdb")
-    env = {
-        # dbt's artifacts away from the project's target/ (other tests use it)
+def build_env(tmp_path: Path) -> dict[str, str]:
+    """The environment of a `goals build` under test: dbt's artifacts away from the
+    project's target/ (other tests use it), output 200 columns wide."""
+    return {
         "DBT_TARGET_PATH": str(tmp_path / "target"),
         "DBT_LOG_PATH": str(tmp_path / "logs"),
         "COLUMNS": "200",
     }
+
+
+def test_goals_build_leaves_an_unchanged_configuration_out(tmp_path: Path) -> None:
+    db = create_warehouse(tmp_path / "goals.duckdb")
+    env = build_env(tmp_path)
     runner = CliRunner()
 
     first = runner.invoke(app, ["build", "--db", str(db)], env=env)
@@ -49,11 +54,7 @@ def test_goals_build_leaves_an_unchanged_configuration_out(tmp_path: Path) -> No
 
 def test_goals_build_creates_a_missing_warehouse_and_says_so(tmp_path: Path) -> None:
     db = tmp_path / "new" / "goals.duckdb"
-    env = {
-        "DBT_TARGET_PATH": str(tmp_path / "target"),
-        "DBT_LOG_PATH": str(tmp_path / "logs"),
-        "COLUMNS": "200",
-    }
+    env = build_env(tmp_path)
     result = CliRunner().invoke(
         app, ["build", "--db", str(db), "--no-publish", "-s", "+stg_seeds__goals"], env=env
     )
@@ -98,11 +99,7 @@ def test_a_failing_build_lists_configuration_problems_one_per_line(
     goals_csv.write_text(text, encoding="utf-8")
     monkeypatch.setattr(dbt_runner, "PROJECT_DIR", project)
     db = create_warehouse(tmp_path / "goals.duckdb")
-    env = {
-        "DBT_TARGET_PATH": str(tmp_path / "target"),
-        "DBT_LOG_PATH": str(tmp_path / "logs"),
-        "COLUMNS": "200",
-    }
+    env = build_env(tmp_path)
     result = CliRunner().invoke(app, ["build", "--db", str(db)], env=env)
     assert result.exit_code == 1, result.output
     assert "\x1b[" not in result.output
