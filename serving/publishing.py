@@ -692,14 +692,12 @@ def _guard_wal(work: _Work) -> list[str]:
         if os.readlink(wal) == target:
             return []
     notes: list[str] = []
-    if wal.exists() or wal.is_symlink():
+    if os.path.lexists(wal):
         notes.append(
             f"removed {wal.name}, left by a client that opened the serving file read-write: "
             "connect read-only (docs/serving.md)"
         )
-    with suppress(FileNotFoundError):
-        work.wal_guard.unlink()
-    os.symlink(target, work.wal_guard)
+    os.symlink(target, work.wal_guard)  # a new name: _remove_leftovers cleared old ones
     os.replace(work.wal_guard, wal)
     return notes
 
