@@ -5,7 +5,9 @@ the same-file check of an atomic file swap."""
 from __future__ import annotations
 
 import os
+import shutil
 import time
+from contextlib import suppress
 from pathlib import Path
 
 import duckdb
@@ -62,6 +64,23 @@ def same_file(a: Path, b: Path) -> bool:
         return a.resolve() == b.resolve() or (b.exists() and os.path.samefile(a, b))
     except OSError:
         return False
+
+
+def temporary_name(target: Path, suffix: str) -> Path:
+    """A hidden temporary name beside `target` (same folder, so that os.replace is atomic);
+    remove_temporaries finds it."""
+    return target.with_name(f".{target.name}.tmp-{suffix}")
+
+
+def remove_temporaries(target: Path) -> None:
+    """The temporary files and folders (spill folders) of copies of `target` that were
+    killed; call it holding the copy's lock (nobody else is writing `target` then)."""
+    for path in target.parent.glob(f".{target.name}.tmp-*"):
+        if path.is_dir() and not path.is_symlink():
+            shutil.rmtree(path, ignore_errors=True)
+        else:
+            with suppress(FileNotFoundError):
+                path.unlink()
 
 
 def fsync_file(path: Path) -> None:

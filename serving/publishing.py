@@ -50,7 +50,9 @@ from serving.copying import (
     fsync_file,
     literal,
     quote,
+    remove_temporaries,
     same_file,
+    temporary_name,
 )
 from serving.descriptions import MARTS_SCHEMA, MartDescription
 from serving.paths import VERSIONS_DIR, ServingTargets, resolve_targets
@@ -248,8 +250,7 @@ class _Work:
 
     @property
     def database(self) -> Path:
-        db = self.targets.database
-        return db.with_name(f".{db.name}.tmp-{self.version}")
+        return temporary_name(self.targets.database, self.version)
 
     @property
     def wal(self) -> Path:
@@ -360,13 +361,7 @@ def _publish_lock(targets: ServingTargets) -> Iterator[None]:
 def _remove_leftovers(targets: ServingTargets) -> None:
     """Temporary files of publishes that were killed (we hold the lock: nobody else is
     publishing this target now)."""
-    db = targets.database
-    for path in db.parent.glob(f".{db.name}.tmp-*"):
-        if path.is_dir():
-            shutil.rmtree(path, ignore_errors=True)
-        else:
-            with suppress(FileNotFoundError):
-                path.unlink()
+    remove_temporaries(targets.database)
     for path in targets.versions.glob(".staging-*"):
         shutil.rmtree(path, ignore_errors=True)
     for path in targets.parquet_dir.glob(".current-*"):

@@ -40,7 +40,9 @@ from serving.copying import (
     fsync_dir,
     fsync_file,
     literal,
+    remove_temporaries,
     same_file,
+    temporary_name,
 )
 from serving.publishing import (
     PUBLISH_LOCK_TIMEOUT_S,
@@ -141,10 +143,8 @@ def publish_telemetry(
 def _publish(
     source: Path, target: Path, days: int, as_of: datetime, lock_timeout: float | None
 ) -> int:
-    for leftover in target.parent.glob(f".{target.name}.tmp-*"):
-        with suppress(FileNotFoundError):
-            leftover.unlink()
-    temporary = target.with_name(f".{target.name}.tmp-{os.getpid()}-{time.time_ns()}")
+    remove_temporaries(target)  # a killed publish's file, WAL and spill folder
+    temporary = temporary_name(target, f"{os.getpid()}-{time.time_ns()}")
     try:
         events = _write(source, temporary, days, as_of, lock_timeout)
         fsync_file(temporary)
