@@ -4,7 +4,9 @@ export (docs/serving.md).
 
 - `serving.publishing`: `publish()`, `PublishResult`, `MartCopy`, `PublishError` and its kinds;
 - `serving.paths`: `resolve_targets()`, `ServingTargets`, the defaults and their env vars;
-- `serving.descriptions`: dbt descriptions of the marts, carried as comments.
+- `serving.descriptions`: dbt descriptions of the marts, carried as comments;
+- `serving.telemetry_copy`: the raw events for the hub's Event Explorer, in a file apart;
+- `serving.copying`: what both copies share (the read-only ATTACH, quoting, fsync).
 """
 
 from __future__ import annotations

@@ -80,8 +80,7 @@ def _keys(props: Mapping[str, Any]) -> tuple[tuple[str, ...], tuple[ForeignKey, 
             declared.append(((str(column.get("name") or name),), constraint))
     # foreign keys may also be declared under `config.meta.foreign_keys` (a dbt
     # foreign_key constraint's `to: ref(...)` would make the model depend on the other)
-    meta = (props.get("config") or {}).get("meta") or props.get("meta") or {}
-    for item in meta.get("foreign_keys") or ():
+    for item in _meta(props).get("foreign_keys") or ():
         if isinstance(item, Mapping):
             declared.append(
                 (tuple(str(c) for c in item.get("columns") or ()), {"type": "foreign_key", **item})
@@ -123,9 +122,13 @@ def _marts(manifest: Mapping[str, Any], schema: str) -> Iterator[tuple[str, Mapp
             yield table, props
 
 
+def _meta(props: Mapping[str, Any]) -> Mapping[str, Any]:
+    """A model's `meta`: its `config.meta`, else the top-level one."""
+    return (props.get("config") or {}).get("meta") or props.get("meta") or {}
+
+
 def _withheld(props: Mapping[str, Any]) -> bool:
-    meta = (props.get("config") or {}).get("meta") or props.get("meta") or {}
-    return meta.get("serving") is False
+    return _meta(props).get("serving") is False
 
 
 def find_manifest(project_dir: Path) -> Path | None:

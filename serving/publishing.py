@@ -41,11 +41,18 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 from filelock import FileLock, Timeout
 
-from ingest.warehouse import (
-    WarehouseLockedError,
-    configure_session,
-    lock_timeout_s,
-    parse_lock_conflict,
+from ingest.warehouse import configure_session
+from serving.copying import (
+    WAREHOUSE_ALIAS,
+    PublishError,
+    attach_warehouse,
+    fsync_dir,
+    fsync_file,
+    literal,
+    quote,
+    remove_temporaries,
+    same_file,
+    temporary_name,
 )
 from serving.descriptions import MARTS_SCHEMA, MartDescription
 from serving.paths import VERSIONS_DIR, ServingTargets, resolve_targets
@@ -66,14 +73,7 @@ PARQUET_BATCH_ROWS = 1_000_000
 #: How long a publish waits for another publish of the same target to finish.
 PUBLISH_LOCK_TIMEOUT_S = 600.0
 
-_WAREHOUSE_ALIAS = "goals_warehouse"
 _SERVING_ALIAS = "goals_serving_new"
-_FIRST_DELAY_S = 0.05
-_MAX_DELAY_S = 2.0
-
-
-class PublishError(RuntimeError):
-    """A publish that could not be done; the message says why and what to do."""
 
 
 class WarehouseMissingError(PublishError):
@@ -223,7 +223,7 @@ def _publish(
                 ) from exc
             raise
         for folder in {targets.database.parent, targets.parquet_dir}:
-            _fsync_dir(folder, strict=False)
+            fsync_dir(folder, strict=False)
         _prune(targets, keep={work.version, previous})
 
     return PublishResult(
@@ -250,8 +250,7 @@ class _Work:
 
     @property
     def database(self) -> Path:
-        db = self.targets.database
-        return db.with_name(f".{db.name}.tmp-{self.version}")
+        return temporary_name(self.targets.database, self.version)
 
     @property
     def wal(self) -> Path:
@@ -320,7 +319,7 @@ def _check_targets(source: Path, targets: ServingTargets) -> None:
             f"No warehouse at {source}: load events with `goals ingest FILE...` and build "
             "the marts with `goals build` first (or point --db / $DUCKDB_PATH at one)."
         )
-    if _same_file(source, targets.database):
+    if same_file(source, targets.database):
         raise PublishError(
             f"The serving path {targets.database} is the warehouse itself: choose another "
             "file (--serving / $GOALS_SERVING_PATH)."
@@ -336,13 +335,6 @@ def _check_targets(source: Path, targets: ServingTargets) -> None:
             f"{current} exists and is not a symlink (publishing repoints it): move it away "
             "or choose another folder (--parquet-dir / $GOALS_PARQUET_DIR)."
         )
-
-
-def _same_file(a: Path, b: Path) -> bool:
-    try:
-        return a.resolve() == b.resolve() or (b.exists() and os.path.samefile(a, b))
-    except OSError:
-        return False
 
 
 @contextmanager
@@ -369,13 +361,7 @@ def _publish_lock(targets: ServingTargets) -> Iterator[None]:
 def _remove_leftovers(targets: ServingTargets) -> None:
     """Temporary files of publishes that were killed (we hold the lock: nobody else is
     publishing this target now)."""
-    db = targets.database
-    for path in db.parent.glob(f".{db.name}.tmp-*"):
-        if path.is_dir():
-            shutil.rmtree(path, ignore_errors=True)
-        else:
-            with suppress(FileNotFoundError):
-                path.unlink()
+    remove_temporaries(targets.database)
     for path in targets.versions.glob(".staging-*"):
         shutil.rmtree(path, ignore_errors=True)
     for path in targets.parquet_dir.glob(".current-*"):
@@ -404,14 +390,6 @@ def _current_version(targets: ServingTargets) -> str | None:
 # --------------------------------------------------------------------------- the copy
 
 
-def quote(identifier: str) -> str:
-    return '"' + identifier.replace('"', '""') + '"'
-
-
-def literal(text: str | Path) -> str:
-    return "'" + str(text).replace("'", "''") + "'"
-
-
 def _build(
     source: Path,
     work: _Work,
@@ -428,7 +406,7 @@ def _build(
     try:
         # the session settings ingest and dbt use; the spill folder is the publish's own
         configure_session(con, spill=work.spill)
-        _attach_warehouse(con, source, lock_timeout)
+        attach_warehouse(con, source, lock_timeout)
         names, views = _list_marts(con)
         if not names:
             raise NoMartsError(
@@ -458,7 +436,7 @@ def _build(
                 on_mart(copy)
         con.execute(f"CHECKPOINT {quote(_SERVING_ALIAS)}")
         con.execute(f"DETACH {quote(_SERVING_ALIAS)}")
-        con.execute(f"DETACH {quote(_WAREHOUSE_ALIAS)}")
+        con.execute(f"DETACH {quote(WAREHOUSE_ALIAS)}")
     finally:
         con.close()
         shutil.rmtree(work.spill, ignore_errors=True)
@@ -470,40 +448,17 @@ def _build(
     return copies
 
 
-def _attach_warehouse(
-    con: duckdb.DuckDBPyConnection, source: Path, lock_timeout: float | None
-) -> None:
-    """ATTACH the warehouse READ_ONLY, waiting for a writer like ingest.warehouse.connect."""
-    timeout = lock_timeout_s() if lock_timeout is None else max(lock_timeout, 0.0)
-    started = time.monotonic()
-    delay = _FIRST_DELAY_S
-    while True:
-        try:
-            con.execute(f"ATTACH {literal(source)} AS {quote(_WAREHOUSE_ALIAS)} (READ_ONLY)")
-            return
-        except duckdb.Error as exc:
-            holder = parse_lock_conflict(str(exc))
-            if holder is None:
-                raise PublishError(f"Cannot open the warehouse {source} read-only: {exc}") from exc
-            waited = time.monotonic() - started
-            remaining = timeout - waited
-            if remaining <= 0:
-                raise WarehouseLockedError(source, holder, waited) from None
-            time.sleep(min(delay, remaining))
-            delay = min(delay * 2, _MAX_DELAY_S)
-
-
 def _list_marts(con: duckdb.DuckDBPyConnection) -> tuple[list[str], list[str]]:
     """(tables, views) of the warehouse's schema `marts`, sorted. Nothing else is read."""
     tables = con.execute(
         "select table_name from duckdb_tables() where database_name = ? and schema_name = ? "
         "and not internal and not temporary order by table_name",
-        [_WAREHOUSE_ALIAS, MARTS_SCHEMA],
+        [WAREHOUSE_ALIAS, MARTS_SCHEMA],
     ).fetchall()
     views = con.execute(
         "select view_name from duckdb_views() where database_name = ? and schema_name = ? "
         "and not internal and not temporary order by view_name",
-        [_WAREHOUSE_ALIAS, MARTS_SCHEMA],
+        [WAREHOUSE_ALIAS, MARTS_SCHEMA],
     ).fetchall()
     return [str(row[0]) for row in tables], [str(row[0]) for row in views]
 
@@ -587,9 +542,9 @@ def _copy_mart(
     key), then its rows, its comments and its Parquet file."""
     if "/" in name or "\\" in name or name.startswith("."):
         raise PublishError(f"Cannot publish a mart named {name!r} (not a usable file name).")
-    source = f"{quote(_WAREHOUSE_ALIAS)}.{quote(MARTS_SCHEMA)}.{quote(name)}"
+    source = f"{quote(WAREHOUSE_ALIAS)}.{quote(MARTS_SCHEMA)}.{quote(name)}"
     target = f"{quote(_SERVING_ALIAS)}.{quote(MARTS_SCHEMA)}.{quote(name)}"
-    key = [_WAREHOUSE_ALIAS, MARTS_SCHEMA, name]
+    key = [WAREHOUSE_ALIAS, MARTS_SCHEMA, name]
 
     columns = con.execute(
         "select column_name, data_type, comment from duckdb_columns() "
@@ -693,42 +648,17 @@ def _write_parquet(
 # --------------------------------------------------------------------------- publishing
 
 
-def _fsync_file(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
-def _fsync_dir(path: Path, *, strict: bool = True) -> None:
-    """Make a rename in `path` durable (POSIX; a no-op where folders cannot be opened)."""
-    try:
-        fd = os.open(path, os.O_RDONLY)
-    except OSError:
-        if strict and os.name == "posix":
-            raise
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        if strict:
-            raise
-    finally:
-        os.close(fd)
-
-
 def _seal(work: _Work) -> None:
     """Everything new on disk, the Parquet folder under its version name, and the new
     `current` link ready beside the old one: what is left is two renames."""
     # Nobody may write the published copy: read-only for every user (see also _guard_wal).
     os.chmod(work.database, 0o444)
-    _fsync_file(work.database)
+    fsync_file(work.database)
     for path in work.staging.iterdir():
-        _fsync_file(path)
-    _fsync_dir(work.staging)
+        fsync_file(path)
+    fsync_dir(work.staging)
     os.rename(work.staging, work.version_dir)
-    _fsync_dir(work.targets.versions)
+    fsync_dir(work.targets.versions)
     os.symlink(f"{VERSIONS_DIR}/{work.version}", work.link)
 
 
@@ -757,14 +687,12 @@ def _guard_wal(work: _Work) -> list[str]:
         if os.readlink(wal) == target:
             return []
     notes: list[str] = []
-    if wal.exists() or wal.is_symlink():
+    if os.path.lexists(wal):
         notes.append(
             f"removed {wal.name}, left by a client that opened the serving file read-write: "
             "connect read-only (docs/serving.md)"
         )
-    with suppress(FileNotFoundError):
-        work.wal_guard.unlink()
-    os.symlink(target, work.wal_guard)
+    os.symlink(target, work.wal_guard)  # a new name: _remove_leftovers cleared old ones
     os.replace(work.wal_guard, wal)
     return notes
 

@@ -33,17 +33,22 @@ import duckdb
 from filelock import FileLock, Timeout
 
 from ingest.warehouse import configure_session
+from serving.copying import (
+    WAREHOUSE_ALIAS,
+    PublishError,
+    attach_warehouse,
+    fsync_dir,
+    fsync_file,
+    literal,
+    remove_temporaries,
+    same_file,
+    temporary_name,
+)
 from serving.publishing import (
     PUBLISH_LOCK_TIMEOUT_S,
     STORAGE_VERSION,
     PublishBusyError,
-    PublishError,
     WarehouseMissingError,
-    _attach_warehouse,
-    _fsync_dir,
-    _fsync_file,
-    _same_file,
-    literal,
 )
 
 TELEMETRY_PATH_ENV = "GOALS_TELEMETRY_PATH"
@@ -65,7 +70,6 @@ EVENT_COLUMNS = (
     "properties",
 )
 
-_WAREHOUSE_ALIAS = "goals_warehouse"
 _COPY_ALIAS = "goals_telemetry_new"
 
 
@@ -112,7 +116,7 @@ def publish_telemetry(
             f"No warehouse at {source}: load events with `goals ingest FILE...` first "
             "(or point --db / $DUCKDB_PATH at one)."
         )
-    if _same_file(source, target):
+    if same_file(source, target):
         raise PublishError(f"The telemetry copy {target} is the warehouse itself: choose --out.")
     if target.is_dir():
         raise PublishError(f"{target} is a folder: give a file name (--out).")
@@ -139,18 +143,16 @@ def publish_telemetry(
 def _publish(
     source: Path, target: Path, days: int, as_of: datetime, lock_timeout: float | None
 ) -> int:
-    for leftover in target.parent.glob(f".{target.name}.tmp-*"):
-        with suppress(FileNotFoundError):
-            leftover.unlink()
-    temporary = target.with_name(f".{target.name}.tmp-{os.getpid()}-{time.time_ns()}")
+    remove_temporaries(target)  # a killed publish's file, WAL and spill folder
+    temporary = temporary_name(target, f"{os.getpid()}-{time.time_ns()}")
     try:
         events = _write(source, temporary, days, as_of, lock_timeout)
-        _fsync_file(temporary)
+        fsync_file(temporary)
         wal = target.with_name(target.name + ".wal")
         with suppress(FileNotFoundError):
             wal.unlink()  # left by a client that opened the copy read-write
         os.replace(temporary, target)
-        _fsync_dir(target.parent, strict=False)
+        fsync_dir(target.parent, strict=False)
     except BaseException:
         for path in (temporary, temporary.with_name(temporary.name + ".wal")):
             with suppress(FileNotFoundError):
@@ -166,11 +168,11 @@ def _write(
     spill = temporary.with_name(temporary.name + ".spill")
     try:
         configure_session(con, spill=spill)
-        _attach_warehouse(con, source, lock_timeout)
+        attach_warehouse(con, source, lock_timeout)
         exists = con.execute(
             "select count(*) from duckdb_tables() where database_name = ? "
             "and schema_name = 'raw' and table_name = 'events'",
-            [_WAREHOUSE_ALIAS],
+            [WAREHOUSE_ALIAS],
         ).fetchone()
         if not exists or exists[0] == 0:
             raise PublishError(
@@ -186,7 +188,7 @@ def _write(
         start = as_of - timedelta(days=days)
         con.execute(
             f"create table {_COPY_ALIAS}.{TELEMETRY_SCHEMA}.events as "
-            f"select {columns} from {_WAREHOUSE_ALIAS}.raw.events "
+            f"select {columns} from {WAREHOUSE_ALIAS}.raw.events "
             "where occurred_at > ? and occurred_at <= ? "
             "order by occurred_at desc, workspace_id, event_id desc",
             [start, as_of],
@@ -207,7 +209,7 @@ def _write(
         )
         con.execute(f"CHECKPOINT {_COPY_ALIAS}")
         con.execute(f"DETACH {_COPY_ALIAS}")
-        con.execute(f"DETACH {_WAREHOUSE_ALIAS}")
+        con.execute(f"DETACH {WAREHOUSE_ALIAS}")
     finally:
         con.close()
         shutil.rmtree(spill, ignore_errors=True)

@@ -193,14 +193,15 @@ def mart_rows(path: Path) -> dict[str, list[tuple[Any, ...]]]:
         con.close()
 
 
-def served_columns(con: duckdb.DuckDBPyConnection, mart: str, prefix: str = "") -> str:
-    """The select list of a mart as the serving copy presents it (money at 4 places, no
-    128-bit integers): what a copy of a warehouse's mart must equal."""
+def served_columns(con: duckdb.DuckDBPyConnection, mart: str, database: str = "") -> str:
+    """The select list of a mart (of `database`, default the current one) as the serving
+    copy presents it (money at 4 places, no 128-bit integers): what a copy of a
+    warehouse's mart must equal."""
     columns = con.execute(
         "select column_name, data_type from duckdb_columns() where schema_name = 'marts' "
         "and table_name = ? and database_name = coalesce(nullif(?, ''), current_database()) "
         "order by column_index",
-        [mart, prefix.rstrip(".").split(".")[0] if prefix else ""],
+        [mart, database],
     ).fetchall()
     return ", ".join(
         f'cast("{name}" as {served_type(data_type)}) as "{name}"' for name, data_type in columns

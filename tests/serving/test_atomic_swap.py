@@ -103,7 +103,7 @@ FAILURES = {
     # interrupted (Ctrl-C) while copying
     "interrupt": ("_copy_mart", 2, KeyboardInterrupt()),
     # the new file is complete, fsync fails
-    "fsync": ("_fsync_file", 1, Boom("fsync failed")),
+    "fsync": ("fsync_file", 1, Boom("fsync failed")),
     # the new `current` link cannot be made
     "symlink": ("os.symlink", 1, OSError("symlinks not supported")),
     # the rename of the new file over the published one fails

@@ -94,7 +94,7 @@ def test_marts_are_copied_row_for_row_with_their_types(warehouse: Path) -> None:
         for mart in MARTS:  # in the same order too
             differing = con.execute(
                 f"select count(*) from (select row_number() over () as n, "
-                f"{served_columns(con, mart, 'wh.')} from wh.marts.{mart} "
+                f"{served_columns(con, mart, 'wh')} from wh.marts.{mart} "
                 f"except select row_number() over () as n, * from sv.marts.{mart})"
             ).fetchone()
             assert differing == (0,), mart
