@@ -82,10 +82,7 @@ else:
             {
                 "flow": flows["flow"],
                 "valued outcomes": [fmt.count(n) for n in flows["outcomes"]],
-                "base revenue": [
-                    fmt.money(a, c)
-                    for a, c in zip(flows["base_revenue"], flows["base_currency"], strict=True)
-                ],
+                "base revenue": fmt.money_column(flows["base_revenue"], flows["base_currency"]),
             }
         ),
         hide_index=True,
