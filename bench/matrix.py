@@ -214,8 +214,7 @@ def _phase_floor(spec: dict[str, Any]) -> dict[str, Any]:
     import duckdb
 
     db = Path(spec["db"])
-    for stale in (db, db.with_name(db.name + ".wal")):
-        stale.unlink(missing_ok=True)
+    rb.remove_db(db)
     columns = "{" + ", ".join(f"'{k}': '{v}'" for k, v in FLOOR_COLUMNS.items()) + "}"
     files = "[" + ", ".join("'" + p.replace("'", "''") + "'" for p in spec["paths"]) + "]"
     con = duckdb.connect(str(db))
@@ -232,8 +231,7 @@ def _phase_floor(spec: dict[str, Any]) -> dict[str, Any]:
         (rows,) = con.execute("select count(*) from events").fetchone() or (0,)
     finally:
         con.close()
-    for stale in (db, db.with_name(db.name + ".wal")):
-        stale.unlink(missing_ok=True)
+    rb.remove_db(db)
     return {"seconds": seconds, "rows": int(rows)}
 
 
@@ -260,8 +258,7 @@ def phase_main(argv: Sequence[str]) -> int:
 
 
 def _remove_db(path: Path) -> None:
-    for stale in (path, path.with_name(path.name + ".wal")):
-        stale.unlink(missing_ok=True)
+    rb.remove_db(path)
     shutil.rmtree(path.with_name(path.name + ".tmp"), ignore_errors=True)
 
 

@@ -437,10 +437,15 @@ def ensure_data(result: BenchResult) -> tuple[list[Path], list[Path]]:
     return history, next_day
 
 
-def fresh_warehouse(events: int) -> Path:
-    path = OUT / f"bench-{events}.duckdb"
+def remove_db(path: Path) -> None:
+    """Delete a DuckDB file and its write-ahead log, if present."""
     for stale in (path, path.with_name(path.name + ".wal")):
         stale.unlink(missing_ok=True)
+
+
+def fresh_warehouse(events: int) -> Path:
+    path = OUT / f"bench-{events}.duckdb"
+    remove_db(path)
     return path
 
 
@@ -758,8 +763,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     finally:
         shutil.rmtree(target, ignore_errors=True)
         if not args.keep:
-            for stale in (db_path, db_path.with_name(db_path.name + ".wal")):
-                stale.unlink(missing_ok=True)
+            remove_db(db_path)
 
     result.summary = summarize(result)
     report(result, args.top)

@@ -441,28 +441,9 @@ def write_csv(path: Path, rows: list[dict[str, str]], columns: Sequence[str]) ->
         writer.writerows(rows)
 
 
-GOAL_COLUMNS = (
-    "workspace_id",
-    "code",
-    "name",
-    "description",
-    "kind",
-    "is_primary",
-    "trigger_event",
-    "match_conditions",
-    "value_mode",
-    "fixed_value",
-    "value_property",
-    "currency",
-    "currency_property",
-    "base_value_property",
-    "base_currency_property",
-    "attribution_window_hours",
-    "dedupe_property",
-)
-
-
 def write_seeds(shape: Shape, plan: GoalPlan, folder: Path) -> None:
+    from demo.edge_cases import GOAL_COLUMNS
+
     folder.mkdir(parents=True, exist_ok=True)
     write_csv(folder / "goals.csv", goal_rows(shape, plan), GOAL_COLUMNS)
     write_csv(

@@ -112,6 +112,21 @@ def check_serving(path: Path) -> None:
         )
 
 
+def _goal_filter(column: str) -> str:
+    """`column` is one of the chosen goals, or no goal is chosen (two parameters: the goal
+    codes twice)."""
+    return f"(len(?::varchar[]) = 0 or list_contains(?::varchar[], {column}))"
+
+
+def _filters_where(workspace: str, day: str, goal: str) -> str:
+    """The condition of the shared filters (parameters: Filters.params())."""
+    return f"{workspace} = ? and {day} between ? and ? and {_goal_filter(goal)}"
+
+
+#: An outcome's local day: `occurred_at` (UTC) in its workspace's time zone.
+_LOCAL_DAY = "cast(timezone(workspaces.time_zone, timezone('UTC', outcomes.occurred_at)) as date)"
+
+
 def _workspaces_cte(con: duckdb.DuckDBPyConnection) -> str:
     """`workspaces(workspace_id, workspace_name, base_currency, time_zone)`: from
     marts.dim_workspaces; a copy published before it existed falls back to the goals'
@@ -134,15 +149,10 @@ def _outcomes_cte(con: duckdb.DuckDBPyConnection) -> str:
     return (
         f"with {_workspaces_cte(con)}, "
         "outcomes as ("
-        "select outcomes.*, "
-        "cast(timezone(workspaces.time_zone, timezone('UTC', outcomes.occurred_at)) as date) "
-        "as outcome_date "
+        f"select outcomes.*, {_LOCAL_DAY} as outcome_date "
         "from marts.fct_goal_outcomes as outcomes "
         "inner join workspaces on outcomes.workspace_id = workspaces.workspace_id "
-        "where outcomes.workspace_id = ? "
-        "and cast(timezone(workspaces.time_zone, timezone('UTC', outcomes.occurred_at)) "
-        "as date) between ? and ? "
-        "and (len(?::varchar[]) = 0 or list_contains(?::varchar[], outcomes.goal_code)))"
+        f"where {_filters_where('outcomes.workspace_id', _LOCAL_DAY, 'outcomes.goal_code')})"
     )
 
 
@@ -151,8 +161,7 @@ _DAILY = (
     "from marts.agg_goal_outcomes_daily as daily "
     "inner join marts.dim_goals as goals "
     "on daily.workspace_id = goals.workspace_id and daily.goal_code = goals.goal_code "
-    "where daily.workspace_id = ? and daily.outcome_date between ? and ? "
-    "and (len(?::varchar[]) = 0 or list_contains(?::varchar[], daily.goal_code)))"
+    f"where {_filters_where('daily.workspace_id', 'daily.outcome_date', 'daily.goal_code')})"
 )
 
 
@@ -281,8 +290,7 @@ def goal_outcomes(path: Path, filters: Filters) -> pd.DataFrame:
             "from marts.dim_goals as goals "
             "left join outcomes on goals.workspace_id = outcomes.workspace_id "
             "and goals.goal_code = outcomes.goal_code "
-            "where goals.workspace_id = ? "
-            "and (len(?::varchar[]) = 0 or list_contains(?::varchar[], goals.goal_code)) "
+            f"where goals.workspace_id = ? and {_goal_filter('goals.goal_code')} "
             "group by goals.goal_code, goals.goal_name, goals.goal_kind, goals.is_primary, "
             "goals.current_status, goals.status_changed_at "
             "order by list_position(?::varchar[], goals.current_status) nulls last, "
@@ -439,9 +447,8 @@ def recent_events(
     start: datetime,
     end: datetime,
     name: str | None = None,
-    limit: int = MAX_EVENTS,
 ) -> pd.DataFrame:
-    """The most recent events of (start, end] (at most `limit`, newest first): occurred_at,
+    """The most recent events of (start, end] (at most MAX_EVENTS, newest first): occurred_at,
     name, event_id, source, conversation_id, customer_id, flow_id, properties (full JSON)."""
     sql = (
         "select occurred_at, name, event_id, source, conversation_id, customer_id, flow_id, "
@@ -453,5 +460,5 @@ def recent_events(
         sql += " and name = ?"
         params.append(name)
     sql += " order by occurred_at desc, event_id desc limit ?"
-    params.append(min(limit, MAX_EVENTS))
+    params.append(MAX_EVENTS)
     return _df(path, sql, params)

@@ -21,6 +21,11 @@ def money(amount: Any, currency: str | None) -> str:
     return f"{value:,.2f} {currency or ''}".rstrip()
 
 
+def money_column(amounts: Iterable[Any], currencies: Iterable[str | None]) -> list[str]:
+    """`money` of each amount in the currency of the same row."""
+    return [money(amount, currency) for amount, currency in zip(amounts, currencies, strict=True)]
+
+
 def money_list(amounts: Iterable[tuple[str, Any]]) -> str:
     """Several currencies: `2,961.58 USD · 307.98 CAD`; `-` when there is none."""
     shown = [money(amount, currency) for currency, amount in amounts]

@@ -10,22 +10,13 @@ import streamlit as st
 from hub import data, filters
 from hub import format as fmt
 
-LABELS = {
-    "in_chat": "in chat",
-    "explicit": "explicit",
-    "window": "window",
-    "outside_window": "outside window",
-    "no_conversation": "no conversation",
-    "no_customer": "no customer",
-}
-
 path, chosen = filters.current()
 st.title("Attribution")
 st.caption(filters.describe(chosen))
 
 st.subheader("Outcomes by attribution")
 counts = data.attribution_counts(path, chosen)
-counts["label"] = [LABELS[a] for a in counts["attribution"]]
+counts["label"] = counts["attribution"].str.replace("_", " ")  # in_chat: "in chat"
 left, right = st.columns([2, 3])
 left.dataframe(
     pd.DataFrame(
@@ -82,10 +73,7 @@ else:
             {
                 "flow": flows["flow"],
                 "valued outcomes": [fmt.count(n) for n in flows["outcomes"]],
-                "base revenue": [
-                    fmt.money(a, c)
-                    for a, c in zip(flows["base_revenue"], flows["base_currency"], strict=True)
-                ],
+                "base revenue": fmt.money_column(flows["base_revenue"], flows["base_currency"]),
             }
         ),
         hide_index=True,

@@ -13,29 +13,26 @@ path, chosen = filters.current()
 st.title("Revenue")
 st.caption(filters.describe(chosen))
 
-totals = data.totals(path, chosen)
-st.metric("Base revenue", fmt.money_list(totals.base_revenue))
+rows = data.revenue_by_currency(path, chosen)
+base_revenue = rows.groupby("base_currency", sort=True)["base_revenue"].sum()
+st.metric("Base revenue", fmt.money_list(base_revenue.items()))
 
 st.subheader("By display currency")
-rows = data.revenue_by_currency(path, chosen)
 if rows.empty:
     st.caption("No valued outcome in these days.")
     st.stop()
-
-
-def _money(amount: str, currency: str) -> list[str]:
-    return [fmt.money(a, c) for a, c in zip(rows[amount], rows[currency], strict=True)]
-
 
 st.dataframe(
     pd.DataFrame(
         {
             "display currency": rows["currency"],
             "valued outcomes": [fmt.count(n) for n in rows["outcomes"]],
-            "revenue": _money("revenue", "currency"),
-            "chat-driven revenue": _money("chat_driven_revenue", "currency"),
-            "base revenue": _money("base_revenue", "base_currency"),
-            "chat-driven base revenue": _money("chat_driven_base_revenue", "base_currency"),
+            "revenue": fmt.money_column(rows["revenue"], rows["currency"]),
+            "chat-driven revenue": fmt.money_column(rows["chat_driven_revenue"], rows["currency"]),
+            "base revenue": fmt.money_column(rows["base_revenue"], rows["base_currency"]),
+            "chat-driven base revenue": fmt.money_column(
+                rows["chat_driven_base_revenue"], rows["base_currency"]
+            ),
         }
     ),
     hide_index=True,
