@@ -55,7 +55,9 @@ summarized as (
 
 stored as (
 
-    {{ goals_analytics.rows_matching(this, 'summarized', ['workspace_id', 'conversation_id']) }}
+    select stored.*
+    from {{ this }} as stored
+    where {{ goals_analytics.keys_occur_in('summarized', 'stored', ['workspace_id', 'conversation_id']) }}
 
 ),
 
@@ -78,8 +80,22 @@ folded as (
 
     from (
         select * from summarized
-        union all by name
-        select * from stored
+        union all
+        select
+            workspace_id,
+            conversation_id,
+            customer_id,
+            customer_named_by,
+            flow_id,
+            flow_named_by,
+            started_at,
+            last_activity_at,
+            first_chat_activity_at,
+            last_chat_activity_at,
+            event_count,
+            loaded_through
+
+        from stored
     ) as both_summaries
     group by workspace_id, conversation_id
 

@@ -44,7 +44,9 @@ summarized as (
 
 stored as (
 
-    {{ goals_analytics.rows_matching(this, 'summarized', ['workspace_id', 'event_name', 'occurred_on']) }}
+    select stored.*
+    from {{ this }} as stored
+    where {{ goals_analytics.keys_occur_in('summarized', 'stored', ['workspace_id', 'event_name', 'occurred_on']) }}
 
 ),
 

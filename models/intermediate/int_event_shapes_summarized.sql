@@ -52,7 +52,9 @@ folded as (
     from (
         select * from summarized
         union all by name
-        {{ goals_analytics.rows_matching(this, 'summarized', ['workspace_id', 'event_name', 'shape']) }}
+        select stored.*
+    from {{ this }} as stored
+    where {{ goals_analytics.keys_occur_in('summarized', 'stored', ['workspace_id', 'event_name', 'shape']) }}
     ) as both_summaries
     group by workspace_id, event_name, shape
 

@@ -1,17 +1,35 @@
-{#- One row per chat conversation.
+{#- One row per chat conversation (docs/reference.md#4-marts).
 
-    Incremental: only the conversations int_conversations_summarized queued as
-    changed since the last run; the pre-hook has deleted their old rows
-    (delete_pending_changes). Without a queue to apply, every conversation. -#}
-{%- set changes = goals_analytics.pending_changes(ref('int_conversations_summarized')) %}
+    Incremental: the conversations with events loaded since the previous complete run
+    (their loaded_through is later), replaced by their current summary. -#}
+{{ config(
+    materialized='incremental',
+    incremental_strategy='delete+insert',
+    unique_key=['workspace_id', 'conversation_id'],
+    on_schema_change='fail',
+) }}
 with
+
+limits as (
+
+    select * from {{ ref('int_run_limits') }}
+
+),
 
 conversations as (
 
-    {%- if changes is not none %}
-    {{ goals_analytics.rows_matching(ref('int_conversations_summarized'), changes, goals_analytics.key_columns()) }}
-    {%- else %}
     select * from {{ ref('int_conversations_summarized') }}
+
+),
+
+changed as (
+
+    select conversations.*
+    from conversations
+    {%- if is_incremental() %}
+    cross join limits
+    where limits.events_loaded_after is null
+        or conversations.loaded_through > limits.events_loaded_after
     {%- endif %}
 
 ),
@@ -27,7 +45,7 @@ final as (
         last_activity_at,
         event_count
 
-    from conversations
+    from changed
 
 )
 

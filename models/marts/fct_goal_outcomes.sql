@@ -1,18 +1,42 @@
 {#- One row per goal outcome (docs/reference.md#4-marts).
 
-    Incremental: only the outcomes whose keys int_goal_outcomes_attributed queued as
-    replaced or removed since the last run; the pre-hook has deleted their old rows
-    (delete_pending_changes). Without a queue to apply, every outcome. -#}
-{%- set changes = goals_analytics.pending_changes(ref('int_goal_outcomes_attributed')) %}
+    Incremental: applies the stored outcomes written since the previous complete run
+    (run_id from this run's on: the work of a run that did not finish is applied
+    again). Its pre-hooks delete, in the model's transaction, the rows of outcomes
+    that are gone (macros/incremental/delete_removed_outcomes.sql). -#}
+{{ config(
+    materialized='incremental',
+    incremental_strategy='delete+insert',
+    unique_key=['workspace_id', 'goal_code', 'event_id'],
+    on_schema_change='fail',
+    pre_hook=[
+        "{{ goals_analytics.delete_removed_outcomes(ref('int_goal_outcomes_attributed')) }}",
+        "{{ goals_analytics.delete_vanished_outcomes(ref('int_goal_outcomes_attributed')) }}",
+    ],
+) }}
 with
 
-outcomes as (
+limits as (
 
-    {%- if changes is not none %}
-    {{ goals_analytics.rows_matching(ref('int_goal_outcomes_attributed'), changes, goals_analytics.key_columns()) }}
-    {%- else %}
+    select * from {{ ref('int_run_limits') }}
+
+),
+
+stored as (
+
     select * from {{ ref('int_goal_outcomes_attributed') }}
+
+),
+
+changed as (
+
+    select stored.*
+    from stored
+    {%- if is_incremental() %}
+    inner join limits
+        on stored.run_id >= limits.run_id
     {%- endif %}
+    where not stored.is_removed
 
 ),
 
@@ -41,7 +65,7 @@ final as (
         base_value_source,
         value_issue
 
-    from outcomes
+    from changed
 
 )
 
