@@ -41,24 +41,13 @@ goal_conditions as (
 
 tested_keys as (
 
-    -- per workspace and event name: every key that a goal listening to it tests, with
-    -- its JSONPath
-    select
+    -- per workspace and event name: every key that a goal listening to it tests
+    select distinct
         workspace_id,
         trigger_event,
-        list(distinct {
-            'condition_key': condition.condition_key,
-            'json_path': {{ goals_analytics.json_key_path('condition.condition_key') }}
-        }) as tested_keys
+        trigger_tested_keys as tested_keys
 
-    from (
-        select
-            workspace_id,
-            trigger_event,
-            {{ goals_analytics.unnest_list('condition_list') }} as condition
-        from goal_conditions
-    ) as goal_condition_rows
-    group by workspace_id, trigger_event
+    from goals
 
 ),
 

@@ -2,7 +2,8 @@
     Its match conditions as a list of (literal top-level key, typed signature of the
     value the event's property must equal), the condition that finds the goal (its most
     distinctive: shared by the fewest goals on the same event), and the JSONPaths of the
-    properties it reads for value, currencies and dedupe. -#}
+    properties it reads for value, currencies and dedupe; and every key that a goal
+    on the same event tests, which matching reads from each event once. -#}
 with
 
 goals as (
@@ -110,6 +111,29 @@ conditions_listed as (
 
 ),
 
+tested_keys as (
+
+    -- per workspace and event name: every key that a goal listening to it tests, with
+    -- its JSONPath
+    select
+        workspace_id,
+        trigger_event,
+        list(distinct {
+            'condition_key': condition.condition_key,
+            'json_path': {{ goals_analytics.json_key_path('condition.condition_key') }}
+        }) as tested_keys
+
+    from (
+        select
+            workspace_id,
+            trigger_event,
+            {{ goals_analytics.unnest_list('condition_list') }} as condition
+        from conditions_listed
+    ) as goal_condition_rows
+    group by workspace_id, trigger_event
+
+),
+
 final as (
 
     select
@@ -123,7 +147,8 @@ final as (
         goal_paths.currency_path,
         goal_paths.base_value_path,
         goal_paths.base_currency_path,
-        goal_paths.dedupe_path
+        goal_paths.dedupe_path,
+        tested_keys.tested_keys as trigger_tested_keys
 
     from goals
     inner join goal_paths
@@ -132,6 +157,9 @@ final as (
     left join conditions_listed
         on goals.workspace_id = conditions_listed.workspace_id
         and goals.goal_code = conditions_listed.goal_code
+    left join tested_keys
+        on goals.workspace_id = tested_keys.workspace_id
+        and goals.trigger_event = tested_keys.trigger_event
 
 )
 
