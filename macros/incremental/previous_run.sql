@@ -1,14 +1,10 @@
-{#- The previous complete run's rows of int_incremental_manifest, or no rows when this
-    run recomputes everything: a full refresh, a first build, or stored outcomes that
-    are missing (dropped by hand, or never built).
-
-    The manifest is written at the end of a run (it depends on every model a run
-    updates), so the models that read it at the start cannot `ref` it without a cycle:
-    this looks it up by name instead. -#}
+{#- The latest complete run's rows of int_incremental_manifest (no rows before the
+    first one). The manifest is written at the end of a run (it depends on every model
+    a run updates), so the models that read it at the start cannot `ref` it without a
+    cycle: this looks it up by name instead. -#}
 {% macro previous_run() -%}
     {%- set manifest = goals_analytics.model_relation('int_incremental_manifest') -%}
-    {%- set outcomes = goals_analytics.model_relation('int_goal_outcomes_attributed') -%}
-    {%- if flags.FULL_REFRESH or manifest is none or outcomes is none %}
+    {%- if manifest is none %}
     select
         cast(null as integer) as run_id,
         cast(null as timestamp) as events_loaded_through,
@@ -29,6 +25,12 @@
     from {{ manifest }}
     where run_id = (select max(run_id) from {{ manifest }})
     {%- endif %}
+{%- endmacro %}
+
+{#- Whether this run must recompute everything whatever the previous run did: a full
+    refresh, or stored outcomes that are missing (never built, or dropped by hand). -#}
+{% macro full_run_required() -%}
+    {{ return(flags.FULL_REFRESH or goals_analytics.model_relation('int_goal_outcomes_attributed') is none) }}
 {%- endmacro %}
 
 {#- The existing relation of a model of this project, by name, or none (also at

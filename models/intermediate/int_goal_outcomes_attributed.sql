@@ -1,16 +1,8 @@
 {#- The stored outcomes, with the conversation credited with each and why
-    (docs/reference.md#33-attribution). One path for every run: it recomputes what the
-    run's scope names, and a full run is the case where that is everything.
-
-    - Matches of the events loaded in this run, and every match of a goal in scope
-      (int_goals_in_scope), deduplicated together with the stored outcomes they compete
-      with: a late event that happened earlier displaces the stored one.
-    - Stored outcomes whose credit new chat activity can move (int_conversations_in_scope).
-
-    Each row carries the run that wrote it (run_id). An outcome that is gone (its goal
-    changed or was removed, or a late duplicate displaced it) stays as a row flagged
-    is_removed, so that fct_goal_outcomes, which applies the rows written since its last
-    run, removes it too. -#}
+    (docs/reference.md#33-attribution), recomputed through one path: what the run's
+    scope names (a full run names everything). Each row carries the run that wrote it;
+    an outcome that is gone stays as a row flagged is_removed, for fct_goal_outcomes to
+    delete (docs/architecture.md#incremental-builds). -#}
 {%- set valued_columns = [
     'workspace_id', 'goal_code', 'goal_kind', 'is_primary', 'event_id', 'event_name',
     'event_source', 'occurred_at', 'customer_id', 'conversation_id',

@@ -1,6 +1,9 @@
-{#- What this run recomputes, as one row: `full` (everything: a full refresh, a first
-    build) or `incremental` (the events loaded after the previous complete run, plus
-    what int_goals_in_scope and int_conversations_in_scope add). -#}
+{#- What this run recomputes, as one row: `full` (everything: a first build, a full
+    refresh, missing stored outcomes) or `incremental` (the events loaded after the
+    previous complete run, plus what int_goals_in_scope and int_conversations_in_scope
+    add). Run numbers go on from the manifest's in either case, so the marts can tell
+    the rows a run wrote from older ones. -#}
+{%- set full_run_required = 'true' if goals_analytics.full_run_required() else 'false' %}
 with
 
 previous_run as (
@@ -36,8 +39,14 @@ final as (
 
     select
         coalesce(last_run.run_id, 0) + 1 as run_id,
-        case when last_run.run_id is null then 'full' else 'incremental' end as run_case,
-        last_run.events_loaded_through as events_loaded_after,
+        case
+            when {{ full_run_required }} or last_run.run_id is null then 'full'
+            else 'incremental'
+        end as run_case,
+        case
+            when not {{ full_run_required }}
+                then last_run.events_loaded_through
+        end as events_loaded_after,
         loads.events_loaded_through,
         cast('{{ invocation_id }}' as varchar) as invocation_id
 
