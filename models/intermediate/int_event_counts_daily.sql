@@ -63,8 +63,17 @@ folded as (
 
     from (
         select * from summarized
-        union all by name
-        select * from stored
+        union all
+        select
+            stored.workspace_id,
+            stored.event_name,
+            stored.occurred_on,
+            stored.events,
+            stored.first_occurred_at,
+            stored.last_occurred_at,
+            stored.loaded_through
+
+        from stored
     ) as both_summaries
     group by workspace_id, event_name, occurred_on
 

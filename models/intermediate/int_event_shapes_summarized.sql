@@ -51,10 +51,17 @@ folded as (
 
     from (
         select * from summarized
-        union all by name
-        select stored.*
-    from {{ this }} as stored
-    where {{ goals_analytics.keys_occur_in('summarized', 'stored', ['workspace_id', 'event_name', 'shape']) }}
+        union all
+        select
+            stored.workspace_id,
+            stored.event_name,
+            stored.shape,
+            stored.example_properties,
+            stored.example_of,
+            stored.loaded_through
+
+        from {{ this }} as stored
+        where {{ goals_analytics.keys_occur_in('summarized', 'stored', ['workspace_id', 'event_name', 'shape']) }}
     ) as both_summaries
     group by workspace_id, event_name, shape
 
