@@ -12,9 +12,8 @@
             stored.event_id
 
         from {{ stored }} as stored
-        inner join {{ ref('int_run_limits') }} as limits
-            on stored.run_id >= limits.run_id
         where stored.is_removed
+            and stored.run_id >= {{ goals_analytics.run_scope().run_id }}
     )
     {%- endif %}
 {%- endmacro %}
@@ -27,8 +26,7 @@
 {% macro delete_vanished_outcomes(stored) -%}
     {%- if is_incremental() and execute -%}
         {%- set rebuilt = run_query(
-            "select (select min(run_id) from " ~ stored ~ ")"
-            ~ " >= (select run_id from " ~ ref('int_run_limits') ~ ")"
+            "select coalesce(min(run_id) >= " ~ goals_analytics.run_scope().run_id ~ ", true) from " ~ stored
         ).rows[0][0] -%}
         {%- if rebuilt %}
     delete from {{ this }}

@@ -14,13 +14,8 @@
 {%- if not is_incremental() -%}
     {{ goals_analytics.assert_full_run() }}
 {%- endif %}
+{%- set scope = goals_analytics.run_scope() %}
 with
-
-limits as (
-
-    select * from {{ ref('int_run_limits') }}
-
-),
 
 goals_in_scope as (
 
@@ -79,23 +74,24 @@ stored as {{ goals_analytics.not_materialized() }} (
 
 scoped_matches as {{ goals_analytics.materialized() }} (
 
-    -- the matches of the events loaded in this run
-    select {% for column in valued_columns %}valued.{{ column }}{{ ', ' if not loop.last }}{% endfor %}
+    -- the matches of the events loaded in this run (on a full run, of every event)
+    select {{ valued_columns | join(', ') }}
     from valued
-    inner join limits
-        on valued.loaded_at > limits.events_loaded_after
+    {%- if not scope.full %}
+    where loaded_at > {{ scope.events_loaded_after }}
+    {%- endif %}
+    {%- if scope.goals_in_scope %}
 
     union all
 
-    -- every earlier match of a goal in scope (on a full run, of every goal)
+    -- every earlier match of a goal in scope
     select {% for column in valued_columns %}valued.{{ column }}{{ ', ' if not loop.last }}{% endfor %}
     from valued
     inner join goals_in_scope
         on valued.workspace_id = goals_in_scope.workspace_id
         and valued.goal_code = goals_in_scope.goal_code
-    cross join limits
-    where limits.events_loaded_after is null
-        or valued.loaded_at <= limits.events_loaded_after
+    where valued.loaded_at <= {{ scope.events_loaded_after }}
+    {%- endif %}
 
 ),
 
@@ -202,11 +198,10 @@ final as (
         attributed.conversation_id as event_conversation_id,
         attributed.dedupe_signature,
         attributed.last_chat_conversation_id,
-        limits.run_id,
+        {{ scope.run_id }} as run_id,
         attributed.is_removed
 
     from attributed
-    cross join limits
 
 )
 

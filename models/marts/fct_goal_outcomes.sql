@@ -14,13 +14,8 @@
         "{{ goals_analytics.delete_vanished_outcomes(ref('int_goal_outcomes_attributed')) }}",
     ],
 ) }}
+{%- set scope = goals_analytics.run_scope() %}
 with
-
-limits as (
-
-    select * from {{ ref('int_run_limits') }}
-
-),
 
 stored as (
 
@@ -30,13 +25,12 @@ stored as (
 
 changed as (
 
-    select stored.*
+    select *
     from stored
+    where not is_removed
     {%- if is_incremental() %}
-    inner join limits
-        on stored.run_id >= limits.run_id
+        and run_id >= {{ scope.run_id }}
     {%- endif %}
-    where not stored.is_removed
 
 ),
 
