@@ -1,11 +1,10 @@
 """Shared helpers of the orchestration tests: event files, throwaway warehouses, a process
-that holds the warehouse lock, a copy of the dbt project."""
+that holds the warehouse lock (copies of the dbt project: tests/support.py)."""
 
 from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -14,9 +13,6 @@ from typing import Any
 
 import duckdb
 import pytest
-import yaml
-
-PROJECT_DIR = Path(__file__).resolve().parents[2]
 
 # A customer chats (add_to_cart, in chat), then buys through the server two days later:
 # two outcomes in ws_nordwind (seeds/goals.csv). Plus one rejected and one duplicate line.
@@ -142,31 +138,6 @@ def lock_holder() -> Iterator[type[LockHolder]]:
     yield _Tracked
     for holder in holders:
         holder.release()
-
-
-def copy_dbt_project(destination: Path) -> Path:
-    """A throwaway copy of the dbt project (the files dbt reads, per dbt_project.yml)."""
-    config = yaml.safe_load((PROJECT_DIR / "dbt_project.yml").read_text(encoding="utf-8"))
-    parts = ["dbt_project.yml", "profiles.yml", "packages.yml", "dependencies.yml", "dbt_packages"]
-    for key in (
-        "model-paths",
-        "seed-paths",
-        "macro-paths",
-        "test-paths",
-        "analysis-paths",
-        "snapshot-paths",
-    ):
-        parts += [str(p) for p in config.get(key) or []]
-    ignore = shutil.ignore_patterns("__pycache__", "*.pyc", "*.py")
-    for part in parts:
-        source = PROJECT_DIR / part
-        target = destination / part
-        if source.is_dir():
-            shutil.copytree(source, target, ignore=ignore)
-        elif source.is_file():
-            target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(source, target)
-    return destination
 
 
 def open_read_only(db_path: Path) -> duckdb.DuckDBPyConnection:

@@ -29,9 +29,10 @@ from dagster import (
 from dagster_dbt import get_asset_key_for_model
 
 from orchestration.dbt_assets import DBT_ASSETS_NAME, GoalsDbtTranslator, load_manifest
+from orchestration.dbt_nodes import RAW_SOURCE_NAME
 from orchestration.definitions import build_definitions, defs
-from orchestration.helpers import DUCKDB_WRITER_POOL, RAW_SOURCE_NAME
 from orchestration.jobs import MAIN_JOB_NAME
+from orchestration.locks import DUCKDB_WRITER_POOL
 from orchestration.project import dbt_project
 from orchestration.resources import LandingFolder, WarehouseResource
 from orchestration.run import execute_main_job, failure_messages
@@ -43,11 +44,9 @@ from orchestration.serving_assets import (
     build_serving_asset,
     mart_asset_keys,
 )
-from tests.dbt.conftest import MARTS
 from tests.orchestration.conftest import (
     VALID_EVENTS,
     LockHolder,
-    copy_dbt_project,
     demo_file,
     ndjson,
     write_file,
@@ -60,6 +59,7 @@ from tests.serving.helpers import (
     make_warehouse,
     served_counts,
 )
+from tests.support import MARTS, copy_project
 
 QUICK_RETRY = RetryPolicy(max_retries=1, delay=0.1, backoff=Backoff.EXPONENTIAL)
 
@@ -309,7 +309,7 @@ select 1 as failure from (select count(*) as n from {{ ref('dim_goals') }})
 
 @pytest.mark.slow
 def test_main_job_with_a_failing_data_test_does_not_publish(tmp_path: Path) -> None:
-    project_dir = copy_dbt_project(tmp_path / "project")
+    project_dir = copy_project(tmp_path / "project")
     config = yaml.safe_load((project_dir / "dbt_project.yml").read_text(encoding="utf-8"))
     test_dir = project_dir / (config.get("test-paths") or ["tests"])[0]
     test_dir.mkdir(parents=True, exist_ok=True)
