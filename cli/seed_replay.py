@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import csv
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -36,23 +36,25 @@ class SeedFile:
         return f"{self.name}.csv"
 
 
+def numbered_records(lines: Iterable[str]) -> Iterator[tuple[int, list[str]]]:
+    """Every non-blank CSV record with the physical line it starts on (1 = the first line:
+    a quoted value may span lines)."""
+    reader = csv.reader(lines)
+    previous_end = 0
+    for record in reader:
+        start = previous_end + 1
+        previous_end = reader.line_num
+        if record:
+            yield start, record
+
+
 def csv_record_lines(path: Path) -> tuple[list[str], list[int]]:
     """The header and the starting line of every non-blank record of a CSV file."""
     with path.open(encoding="utf-8-sig", newline="") as handle:
-        reader = csv.reader(handle)
-        header: list[str] | None = None
-        lines: list[int] = []
-        previous_end = 0
-        for record in reader:
-            start = previous_end + 1
-            previous_end = reader.line_num
-            if not record:
-                continue
-            if header is None:
-                header = record
-            else:
-                lines.append(start)
-    return header or [], lines
+        records = numbered_records(handle)
+        first = next(records, None)
+        lines = [start for start, _ in records]
+    return (first[1] if first else []), lines
 
 
 class ProjectDatabase:

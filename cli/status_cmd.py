@@ -24,6 +24,7 @@ from rich.text import Text
 from cli.console import fail, out
 from cli.formatting import did_you_mean, display_path, names_list
 from cli.options import GoalWorkspaceOption, SeedsOption, iso8601_option
+from cli.seed_replay import numbered_records
 from goals_core import timestamps
 from goals_core.paths import PROJECT_SEEDS_DIR
 from goals_core.timestamps import format_utc, parse_iso8601_utc
@@ -92,15 +93,9 @@ def read_all_changes(
     """The header and the recorded changes of every goal, by (workspace_id, goal_code),
     with their CSV lines."""
     text = data.decode("utf-8-sig")
-    reader = csv.reader(io.StringIO(text, newline=""))
     header: list[str] = []
     changes: dict[tuple[str, str], list[RecordedChange]] = {}
-    previous_end = 0
-    for record in reader:
-        start = previous_end + 1
-        previous_end = reader.line_num
-        if not record:
-            continue
+    for start, record in numbered_records(io.StringIO(text, newline="")):
         if not header:
             header = [name.strip().lower() for name in record]
             missing = [c for c in CHANGE_COLUMNS if c not in header]

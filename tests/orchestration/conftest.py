@@ -13,6 +13,9 @@ from typing import Any
 
 import duckdb
 import pytest
+from dagster import AssetKey, Backoff, ExecuteInProcessResult, RetryPolicy
+
+from tests.support import create_raw_tables
 
 # A customer chats (add_to_cart, in chat), then buys through the server two days later:
 # two outcomes in ws_nordwind (seeds/goals.csv). Plus one rejected and one duplicate line.
@@ -37,6 +40,9 @@ VALID_EVENTS: list[dict[str, Any]] = [
         "properties": {"order_id": "o-1", "grand_total": "49.90", "currency": "EUR"},
     },
 ]
+#: Lock conflicts retried once, at once (the tests need not wait).
+QUICK_RETRY = RetryPolicy(max_retries=1, delay=0.1, backoff=Backoff.EXPONENTIAL)
+
 REJECTED_LINE = '{"event_id": "orch-3", "workspace_id": "ws_nordwind"'  # truncated JSON
 
 
@@ -59,15 +65,8 @@ def demo_file(landing: Path, name: str = "2026-06-03-events.ndjson") -> Path:
 
 def create_warehouse(db_path: Path) -> Path:
     """An empty warehouse with the raw tables (ingest's DDL), nothing loaded."""
-    from ingest.schema import ensure_raw_schema
-
     db_path.parent.mkdir(parents=True, exist_ok=True)
-    con = duckdb.connect(str(db_path))
-    try:
-        ensure_raw_schema(con)
-    finally:
-        con.close()
-    return db_path
+    return create_raw_tables(db_path)
 
 
 def record_loaded(db_path: Path, path: Path, sha256: str) -> None:
@@ -138,6 +137,17 @@ def lock_holder() -> Iterator[type[LockHolder]]:
     yield _Tracked
     for holder in holders:
         holder.release()
+
+
+def materialized(result: ExecuteInProcessResult) -> dict[AssetKey, dict[str, Any]]:
+    """Asset key -> the metadata of its materialization in a run (values unwrapped)."""
+    out: dict[AssetKey, dict[str, Any]] = {}
+    for event in result.get_asset_materialization_events():
+        materialization = event.event_specific_data.materialization  # type: ignore[union-attr]
+        out[materialization.asset_key] = {
+            key: getattr(value, "value", value) for key, value in materialization.metadata.items()
+        }
+    return out
 
 
 def open_read_only(db_path: Path) -> duckdb.DuckDBPyConnection:

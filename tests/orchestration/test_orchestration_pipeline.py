@@ -15,11 +15,9 @@ import pytest
 import yaml
 from dagster import (
     AssetKey,
-    Backoff,
     DagsterEventType,
     DagsterInstance,
     ExecuteInProcessResult,
-    RetryPolicy,
 )
 
 from orchestration.dbt_nodes import RAW_SOURCE_NAME, ROW_COUNT_KEY, model_relations
@@ -30,22 +28,16 @@ from orchestration.locks import DUCKDB_WRITER_POOL
 from orchestration.project import dbt_project
 from orchestration.resources import LandingFolder, WarehouseResource
 from orchestration.run import execute_main_job, failure_messages, run_main_job
-from tests.orchestration.conftest import LockHolder, demo_file, open_read_only
+from tests.orchestration.conftest import (
+    QUICK_RETRY,
+    LockHolder,
+    demo_file,
+    materialized,
+    open_read_only,
+)
 from tests.support import MARTS, PROJECT_DIR, copy_project
 
 pytestmark = pytest.mark.slow
-
-QUICK_RETRY = RetryPolicy(max_retries=1, delay=0.1, backoff=Backoff.EXPONENTIAL)
-
-
-def _materialized(result: ExecuteInProcessResult) -> dict[AssetKey, dict[str, Any]]:
-    out: dict[AssetKey, dict[str, Any]] = {}
-    for event in result.get_asset_materialization_events():
-        materialization = event.event_specific_data.materialization  # type: ignore[union-attr]
-        out[materialization.asset_key] = {
-            key: getattr(value, "value", value) for key, value in materialization.metadata.items()
-        }
-    return out
 
 
 def _mart_relations(project_dir: Path = PROJECT_DIR) -> dict[str, str]:
@@ -76,7 +68,7 @@ def test_main_job_builds_the_marts(tmp_path: Path) -> None:
     result = execute_main_job(db, landing)
 
     assert result.success, failure_messages(result)
-    done = _materialized(result)
+    done = materialized(result)
     events = done[AssetKey([RAW_SOURCE_NAME, "events"])]
     assert events["files_loaded"] == 1
     assert events["lines_read"] == 4
@@ -101,7 +93,7 @@ def test_main_job_builds_the_marts(tmp_path: Path) -> None:
     # configuration included, is built again
     again = execute_main_job(db, landing)
     assert again.success, failure_messages(again)
-    rebuilt = _materialized(again)
+    rebuilt = materialized(again)
     events = rebuilt[AssetKey([RAW_SOURCE_NAME, "events"])]
     assert (events["files_loaded"], events["files_skipped"], events[ROW_COUNT_KEY]) == (0, 1, 2)
     assert AssetKey(["seeds", "goals"]) in rebuilt
@@ -144,7 +136,7 @@ def test_failing_dbt_data_test_is_a_failed_asset_check(tmp_path: Path) -> None:
     assert all(e.passed for k, e in checks.items() if k[1] != "orchestration_always_fails")
     assert any("orchestration_always_fails" in m for m in failure_messages(result))
     # a failed test does not hide what was built: the other marts are materialized
-    assert AssetKey(["marts", "fct_goal_outcomes"]) in _materialized(result)
+    assert AssetKey(["marts", "fct_goal_outcomes"]) in materialized(result)
 
 
 def _retried(result: ExecuteInProcessResult, step_key: str) -> bool:

@@ -9,7 +9,6 @@ from __future__ import annotations
 import hashlib
 import json
 from pathlib import Path
-from typing import Any
 
 import duckdb
 import pytest
@@ -22,7 +21,6 @@ from dagster import (
     ExecuteInProcessResult,
     Failure,
     MaterializeResult,
-    RetryPolicy,
     define_asset_job,
     multi_asset,
 )
@@ -45,9 +43,11 @@ from orchestration.serving_assets import (
     mart_asset_keys,
 )
 from tests.orchestration.conftest import (
+    QUICK_RETRY,
     VALID_EVENTS,
     LockHolder,
     demo_file,
+    materialized,
     ndjson,
     write_file,
 )
@@ -61,8 +61,6 @@ from tests.serving.helpers import (
 )
 from tests.support import MARTS, copy_project
 
-QUICK_RETRY = RetryPolicy(max_retries=1, delay=0.1, backoff=Backoff.EXPONENTIAL)
-
 
 def _mart_keys() -> list[AssetKey]:
     dbt_def = next(
@@ -71,16 +69,6 @@ def _mart_keys() -> list[AssetKey]:
         if hasattr(item, "node_def") and item.node_def.name == DBT_ASSETS_NAME
     )
     return [get_asset_key_for_model([dbt_def], mart) for mart in MARTS]
-
-
-def _materialized(result: ExecuteInProcessResult) -> dict[AssetKey, dict[str, Any]]:
-    out: dict[AssetKey, dict[str, Any]] = {}
-    for event in result.get_asset_materialization_events():
-        materialization = event.event_specific_data.materialization  # type: ignore[union-attr]
-        out[materialization.asset_key] = {
-            key: getattr(value, "value", value) for key, value in materialization.metadata.items()
-        }
-    return out
 
 
 def _started(result: ExecuteInProcessResult) -> set[str]:
@@ -174,7 +162,7 @@ def test_a_successful_build_publishes_with_metadata(tmp_path: Path) -> None:
     result = job.execute_in_process(raise_on_error=False)
 
     assert result.success
-    meta = _materialized(result)[SERVING_ASSET_KEY]
+    meta = materialized(result)[SERVING_ASSET_KEY]
     published = tmp_path / "wh" / "serving" / "goals_serving.duckdb"
     assert meta["path"] == str(published)
     assert meta["parquet_dir"] == str(tmp_path / "wh" / "serving" / "parquet" / "current")
@@ -201,7 +189,7 @@ def test_a_failed_build_does_not_publish(tmp_path: Path) -> None:
 
     assert not result.success
     assert SERVING_ASSET_NAME not in _started(result)
-    assert SERVING_ASSET_KEY not in _materialized(result)
+    assert SERVING_ASSET_KEY not in materialized(result)
     assert _digest(published) == before  # BI tools keep the last good copy
 
 
@@ -270,7 +258,7 @@ def test_main_job_publishes_while_a_reader_holds_the_serving_file(tmp_path: Path
     assert first.success, failure_messages(first)
     published = tmp_path / "wh" / "serving" / "goals_serving.duckdb"
     assert counts(published) == served_counts(db)
-    assert _materialized(first)[SERVING_ASSET_KEY]["rows/fct_goal_outcomes"] == 2
+    assert materialized(first)[SERVING_ASSET_KEY]["rows/fct_goal_outcomes"] == 2
 
     reader = Reader(published)
     try:
