@@ -33,7 +33,7 @@ __all__ = [
 class DbtOutcome:
     success: bool
     exception: BaseException | None
-    #: the nodes the command ran (`resource_type`, `tags`, `schema`, `alias`, `status`)
+    #: the nodes the command ran (`resource_type`, `status`)
     nodes: tuple[Mapping[str, Any], ...] = ()
 
 
@@ -106,9 +106,6 @@ def _node_summary(result: Any) -> dict[str, Any]:
     status = getattr(result, "status", None)
     return {
         "resource_type": getattr(resource_type, "value", resource_type),
-        "tags": list(getattr(node, "tags", None) or ()),
-        "schema": getattr(node, "schema", None),
-        "alias": getattr(node, "alias", None),
         "status": str(getattr(status, "value", status)),
     }
 
