@@ -10,7 +10,7 @@ import re
 import pytest
 
 from ingest._sql import TIMESTAMP_RE
-from tests.dbt.conftest import PROJECT_DIR
+from tests.support import PROJECT_DIR
 
 SAMPLES = (
     "2026-01-05",

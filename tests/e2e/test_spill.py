@@ -23,13 +23,13 @@ import pytest
 
 from bench import matrix, workloads
 from tests.e2e.created_files import AVAILABLE, CreatedFiles
+from tests.support import PROJECT_DIR as REPO
 
 pytestmark = [
     pytest.mark.slow,
     pytest.mark.skipif(not AVAILABLE, reason="inotify (the spill probe) is Linux-only"),
 ]
 
-REPO = Path(__file__).resolve().parents[2]
 EVENTS = 100_000
 SPILL_LIMIT = "96MB"
 REFERENCE_TIME = "2026-11-01T00:00:00Z"  # event_catalog's windows, off the wall clock
@@ -37,7 +37,7 @@ REFERENCE_TIME = "2026-11-01T00:00:00Z"  # event_catalog's windows, off the wall
 _BUILD = """
 import sys
 from pathlib import Path
-from cli.dbt_runner import run_build
+from goals_core.dbt_runner import run_build
 db, project, target = (Path(a) for a in sys.argv[1:4])
 extra = ["--exclude-resource-type", "test"] if sys.argv[5] == "models-only" else []
 outcome = run_build(

@@ -1,9 +1,10 @@
-"""The files of a dbt project that dbt reads: what the manifest is parsed from, and what
-a configuration fingerprint digests. Dagster-free, so `goals build` and the bench import
-it without loading Dagster."""
+"""The files of a dbt project that dbt reads: what its manifest is parsed from (Dagster's
+code location re-parses when they change) and what a copy of the project needs (the tests
+and the workload matrix build throwaway copies)."""
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -52,3 +53,28 @@ def project_config(project_dir: Path) -> dict[str, Any]:
     with open(project_dir / "dbt_project.yml", encoding="utf-8") as handle:
         config: dict[str, Any] = yaml.safe_load(handle) or {}
     return config
+
+
+def copy_project(
+    destination: Path,
+    source: Path | None = None,
+    *,
+    seeds: Mapping[str, Path] | None = None,
+) -> Path:
+    """A throwaway copy at `destination` of every file dbt reads in the project at `source`
+    (default: this checkout's), the relative paths kept; `seeds` maps a seed file name
+    (`goals.csv`) to a file copied in its place, e.g. a generated data set's."""
+    from goals_core.paths import PROJECT_DIR
+
+    source = Path(source or PROJECT_DIR)
+    destination = Path(destination)
+    config = project_config(source)
+    for path in manifest_inputs(source, config):
+        target = destination / path.relative_to(source)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(path, target)
+    seed_dir = destination / str((config.get("seed-paths") or ["seeds"])[0])
+    seed_dir.mkdir(parents=True, exist_ok=True)
+    for name, replacement in (seeds or {}).items():
+        shutil.copy2(replacement, seed_dir / name)
+    return destination

@@ -1,4 +1,6 @@
-"""Run dbt programmatically from the project root, against a chosen warehouse."""
+"""dbt run in-process from the project root against a chosen warehouse: the arguments of a
+production `dbt build` (shared with the Dagster dbt step), `DUCKDB_PATH` set for the call,
+and the warehouse released afterwards."""
 
 from __future__ import annotations
 
@@ -11,14 +13,27 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-PROJECT_DIR = Path(__file__).resolve().parent.parent
+from goals_core.paths import PROJECT_DIR
+
+__all__ = [
+    "PROJECT_DIR",
+    "BuildOutcome",
+    "DbtCallback",
+    "DbtOutcome",
+    "build_args",
+    "dbt_args",
+    "release_dbt_connections",
+    "run_build",
+    "run_dbt",
+    "warehouse_env",
+]
 
 
 @dataclass(frozen=True)
 class DbtOutcome:
     success: bool
     exception: BaseException | None
-    #: the nodes the command ran (`resource_type`, `tags`, `schema`, `alias`, `status`)
+    #: the nodes the command ran (`resource_type`, `status`)
     nodes: tuple[Mapping[str, Any], ...] = ()
 
 
@@ -26,8 +41,6 @@ class DbtOutcome:
 class BuildOutcome:
     success: bool
     exception: BaseException | None
-    #: the configuration was left out: unchanged since its last successful build
-    skipped_configuration: bool
     #: how many nodes ended with each status (success, pass, error, fail, skipped, ...)
     statuses: Mapping[str, int] | None = None
 
@@ -45,7 +58,9 @@ def dbt_args(command: str, *extra: str, project_dir: Path = PROJECT_DIR) -> list
 
 
 @contextmanager
-def _warehouse_env(db_path: Path | None) -> Iterator[None]:
+def warehouse_env(db_path: Path | None) -> Iterator[None]:
+    """`DUCKDB_PATH` (which profiles.yml reads) set to `db_path` for the block, then put
+    back; nothing changes when `db_path` is None."""
     saved = os.environ.get("DUCKDB_PATH")
     if db_path is not None:
         os.environ["DUCKDB_PATH"] = str(Path(db_path).resolve())
@@ -74,7 +89,7 @@ def run_dbt(
     `callbacks` receive dbt's events (progress displays)."""
     from dbt.cli.main import dbtRunner
 
-    with _warehouse_env(db_path):
+    with warehouse_env(db_path):
         result = dbtRunner(callbacks=list(callbacks)).invoke(
             dbt_args(command, *extra, project_dir=project_dir)
         )
@@ -91,9 +106,6 @@ def _node_summary(result: Any) -> dict[str, Any]:
     status = getattr(result, "status", None)
     return {
         "resource_type": getattr(resource_type, "value", resource_type),
-        "tags": list(getattr(node, "tags", None) or ()),
-        "schema": getattr(node, "schema", None),
-        "alias": getattr(node, "alias", None),
         "status": str(getattr(status, "value", status)),
     }
 
@@ -111,53 +123,21 @@ def run_build(
     """`dbt build` of the warehouse at `db_path` as `goals build` runs it (`extra`: more
     dbt arguments, such as a target folder).
 
-    A plain scheduled build leaves the configuration out while it is unchanged since its
-    last successful build (orchestration/configuration_state.py); a successful build of
-    every node records the configuration's fingerprint for the next one. Returns with
-    the warehouse file closed.
+    Returns with the warehouse file closed.
     """
-    from ingest.warehouse import connect
-    from orchestration.configuration_state import (
-        can_skip_configuration,
-        configuration_fingerprint,
-        configuration_relations,
-        record_fingerprint,
-        stored_fingerprint,
-        target_name,
-    )
-
-    # only the DuckDB target keeps a fingerprint (read and written with DuckDB)
-    keeps_fingerprint = target_name() == "duckdb"
-    fingerprint = configuration_fingerprint(project_dir, dbt_vars)
-    stored = None
-    if keeps_fingerprint:
-        with connect(db_path) as con:
-            stored = stored_fingerprint(con)
-    skip = keeps_fingerprint and can_skip_configuration(
-        stored,
-        fingerprint,
-        select=select,
-        full_refresh=full_refresh,
-        with_unit_tests=with_unit_tests,
-    )
     args = build_args(
         select,
         with_unit_tests=with_unit_tests,
         full_refresh=full_refresh,
-        skip_configuration=skip,
         dbt_vars=dbt_vars,
     )
     outcome = run_dbt(
         "build", *args, *extra, db_path=db_path, project_dir=project_dir, callbacks=callbacks
     )
     release_dbt_connections()
-    if outcome.success and keeps_fingerprint and not skip and not select:
-        with connect(db_path) as con:
-            record_fingerprint(con, fingerprint, configuration_relations(outcome.nodes))
     return BuildOutcome(
         outcome.success,
         outcome.exception,
-        skipped_configuration=skip,
         statuses=Counter(str(node["status"]) for node in outcome.nodes),
     )
 
@@ -167,22 +147,15 @@ def build_args(
     *,
     with_unit_tests: bool = False,
     full_refresh: bool = False,
-    skip_configuration: bool = False,
     dbt_vars: Mapping[str, Any] | None = None,
 ) -> list[str]:
     """Arguments for a production `dbt build` (after the command): unit tests are for CI,
-    not scheduled runs; incremental unless `full_refresh`; `skip_configuration` leaves the
-    configuration nodes out (unchanged since their last successful build:
-    orchestration/configuration_state.py)."""
-    from orchestration.configuration_state import exclude_configuration_args
-
+    not scheduled runs; incremental unless `full_refresh`."""
     args: list[str] = ["--full-refresh"] if full_refresh else []
     if select:
         args += ["--select", *select]
     if not with_unit_tests:
         args += ["--exclude-resource-type", "unit_test"]
-    if skip_configuration:
-        args += exclude_configuration_args()
     if dbt_vars:
         args += ["--vars", json.dumps(dict(dbt_vars), sort_keys=True)]
     return args
