@@ -1,7 +1,8 @@
 """The run's scope and its manifest: a run that does part of the work records nothing
 and the next one does that work again; the marts apply what the stored models wrote,
 whichever run wrote it; the stored outcomes are never rebuilt from a partial scope; the
-log names the case; and every table in the warehouse is a dbt node or a declared source (the loader's raw tables)."""
+log names the case; and every table in the warehouse is a dbt node or a declared source
+(the loader's raw tables)."""
 
 from __future__ import annotations
 
@@ -81,18 +82,20 @@ def test_the_marts_apply_what_the_stored_models_wrote_in_an_earlier_invocation(
     project.dbt("run", "--select", "+int_goal_outcomes_attributed", "+int_conversations_summarized")
     project.dbt("run", "--select", *STORED)
     rows = mart_rows(project.db_path)
-    assert {mart: rows[mart] for mart in STORED} == {
-        mart: setup.expected[mart] for mart in STORED
-    }
+    assert {mart: rows[mart] for mart in STORED} == {mart: setup.expected[mart] for mart in STORED}
 
 
 def test_the_stored_outcomes_are_not_rebuilt_from_an_incremental_scope(setup: Setup) -> None:
     project = setup.project
     project.reset(setup.loaded)
-    before = _query(project.db_path, "select count(*) from intermediate.int_goal_outcomes_attributed")
+    before = _query(
+        project.db_path, "select count(*) from intermediate.int_goal_outcomes_attributed"
+    )
     with pytest.raises(AssertionError):
         project.dbt("run", "--full-refresh", "--select", "int_goal_outcomes_attributed")
-    after = _query(project.db_path, "select count(*) from intermediate.int_goal_outcomes_attributed")
+    after = _query(
+        project.db_path, "select count(*) from intermediate.int_goal_outcomes_attributed"
+    )
     assert after == before
     log = (project.target / "logs" / "dbt.log").read_text(encoding="utf-8")
     assert "dbt build --full-refresh --select +int_goal_outcomes_attributed" in log
