@@ -41,7 +41,7 @@ def parse_iso8601_utc(text: str) -> datetime | None:
     """An ISO 8601 text as a naive UTC datetime, or None when it does not parse.
 
     The grammar is ingest's (ingest._sql.TIMESTAMP_RE, the same as
-    macros/parse_iso8601_utc.sql): `YYYY-MM-DD`, optionally `T`/space and
+    macros/time/parse_iso8601_utc.sql): `YYYY-MM-DD`, optionally `T`/space and
     `HH:MM[:SS[.f]]`, optionally `Z` or an offset; without an offset the text is UTC.
     """
     from ingest._sql import TIMESTAMP_RE
