@@ -148,3 +148,21 @@ def test_every_table_is_a_dbt_node_or_a_declared_source(setup: Setup) -> None:
     )
     assert tables
     assert set(tables) <= known, sorted(set(tables) - known)
+
+
+def test_a_scheduled_build_checks_the_keys_it_loaded_against_every_key(setup: Setup) -> None:
+    project = setup.project
+    project.reset(setup.loaded)
+    # a second row for a key loaded in an earlier run, as a new load
+    execute_sql(
+        project.db_path,
+        "insert into raw.events select * replace ("
+        " (select max(loaded_at) + interval 1 second from raw.events) as loaded_at)"
+        " from raw.events where loaded_at = (select min(loaded_at) from raw.events) limit 1",
+    )
+    log_path = project.target / "logs" / "dbt.log"
+    log_path.unlink(missing_ok=True)
+    with pytest.raises(AssertionError):
+        project.dbt("build", "--exclude-resource-type", "unit_test")
+    log = log_path.read_text(encoding="utf-8")
+    assert "Failure in test unique_combination_stg_telemetry__events_workspace_id__event_id" in log
