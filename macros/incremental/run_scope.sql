@@ -6,12 +6,13 @@
     - `events_loaded_after`: the lower limit as a timestamp literal (incremental runs);
     - `goals_in_scope`: some goal is recomputed from all its events (incremental runs);
     - `run_id`: this run's number, as a literal.
-    In a dbt unit test the limits are fixture rows, read with subqueries instead (a
-    full run's missing limit as the smallest timestamp). -#}
+    In a dbt unit test the limits are fixture rows, and when compiling without a
+    warehouse (sqlfluff) there are none: the same conditions then read them with
+    subqueries (a full run's missing limit as the smallest timestamp). -#}
 {% macro run_scope() -%}
     {%- set limits = ref('int_run_limits') -%}
     {%- set goals_in_scope = ref('int_goals_in_scope') -%}
-    {%- if not execute or model.resource_type == 'unit_test' -%}
+    {%- if not execute or model.resource_type == 'unit_test' or load_relation(limits) is none -%}
         {{ return({
             'full': false,
             'events_loaded_after': "coalesce((select events_loaded_after from " ~ limits

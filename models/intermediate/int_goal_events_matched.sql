@@ -55,7 +55,7 @@ trigger_events as (
 
     select
         {% for column in event_columns -%}
-        events.{{ column }},
+            events.{{ column }},
         {% endfor -%}
         tested_keys.tested_keys
 
@@ -64,11 +64,11 @@ trigger_events as (
         on events.workspace_id = tested_keys.workspace_id
         and events.event_name = tested_keys.trigger_event
     where exists (
-        select 1
-        from goals
-        where goals.workspace_id = events.workspace_id
-            and goals.trigger_event = events.event_name
-    )
+            select 1
+            from goals
+            where goals.workspace_id = events.workspace_id
+                and goals.trigger_event = events.event_name
+        )
 
 ),
 
@@ -112,7 +112,7 @@ candidates as (
     -- goals with conditions, found by their finding condition
     select
         {% for column in event_columns -%}
-        finding_condition_hits.{{ column }},
+            finding_condition_hits.{{ column }},
         {% endfor -%}
         finding_condition_hits.property_conditions,
         goal_conditions.goal_code,
@@ -122,17 +122,18 @@ candidates as (
     inner join goal_conditions
         on finding_condition_hits.workspace_id = goal_conditions.workspace_id
         and finding_condition_hits.event_name = goal_conditions.trigger_event
-        and finding_condition_hits.property_condition.condition_key
-            = goal_conditions.finding_condition_key
-        and finding_condition_hits.property_condition.condition_signature
-            = goal_conditions.finding_condition_signature
+        -- a struct's fields, which sqlfluff takes for a table reference
+        and finding_condition_hits.property_condition.condition_key  -- noqa: RF01
+        = goal_conditions.finding_condition_key
+        and finding_condition_hits.property_condition.condition_signature  -- noqa: RF01
+        = goal_conditions.finding_condition_signature
 
     union all
 
     -- goals without conditions (none set, or an empty object): every trigger event
     select
         {% for column in event_columns -%}
-        typed_events.{{ column }},
+            typed_events.{{ column }},
         {% endfor -%}
         typed_events.property_conditions,
         goals.goal_code,
@@ -163,10 +164,14 @@ matched as (
     inner join active_periods
         on candidates.workspace_id = active_periods.workspace_id
         and candidates.goal_code = active_periods.goal_code
-        and (active_periods.active_from is null
-            or candidates.occurred_at >= active_periods.active_from)
-        and (active_periods.active_until is null
-            or candidates.occurred_at < active_periods.active_until)
+        and (
+            active_periods.active_from is null
+            or candidates.occurred_at >= active_periods.active_from
+        )
+        and (
+            active_periods.active_until is null
+            or candidates.occurred_at < active_periods.active_until
+        )
     -- every condition holds: the event's typed values include each of the goal's
     where {{ goals_analytics.list_contains_all(
         'candidates.property_conditions', 'candidates.condition_list'
@@ -181,7 +186,8 @@ read_paths as (
         {{ goals_analytics.property_json('properties', 'value_path') }} as value_json,
         {{ goals_analytics.property_json('properties', 'currency_path') }} as currency_json,
         {{ goals_analytics.property_json('properties', 'base_value_path') }} as base_value_json,
-        {{ goals_analytics.property_json('properties', 'base_currency_path') }} as base_currency_json,
+        {{ goals_analytics.property_json('properties', 'base_currency_path') }}
+            as base_currency_json,
         {{ goals_analytics.property_json('properties', 'dedupe_path') }} as dedupe_json
 
     from matched

@@ -31,6 +31,7 @@ conversations_in_scope as (
 
 {#- The large inputs are read more than once; each read is a scan of its own,
     filtered (loaded_at, goal, conversation, customer) at the source. #}
+
 valued as {{ goals_analytics.not_materialized() }} (
 
     select * from {{ ref('int_goal_events_valued') }}
@@ -61,13 +62,13 @@ stored as {{ goals_analytics.not_materialized() }} (
     from {{ this }}
     where not is_removed
     {%- else %}
-    -- nothing is stored before the first build
-    select
-        {{ valued_columns | join(', ') }},
-        cast(null as varchar) as last_chat_conversation_id
+        -- nothing is stored before the first build
+        select
+            {{ valued_columns | join(', ') }},
+            cast(null as varchar) as last_chat_conversation_id
 
-    from valued
-    where false
+        from valued
+        where false
     {%- endif %}
 
 ),
@@ -78,19 +79,17 @@ scoped_matches as {{ goals_analytics.materialized() }} (
     select {{ valued_columns | join(', ') }}
     from valued
     {%- if not scope.full %}
-    where loaded_at > {{ scope.events_loaded_after }}
+        where loaded_at > {{ scope.events_loaded_after }}
     {%- endif %}
     {%- if scope.goals_in_scope %}
 
-    union all
+        union all
 
-    -- every earlier match of a goal in scope
-    select {% for column in valued_columns %}valued.{{ column }}{{ ', ' if not loop.last }}{% endfor %}
-    from valued
-    inner join goals_in_scope
-        on valued.workspace_id = goals_in_scope.workspace_id
-        and valued.goal_code = goals_in_scope.goal_code
-    where valued.loaded_at <= {{ scope.events_loaded_after }}
+        -- every earlier match of a goal in scope
+        select {{ valued_columns | join(', ') }}
+        from valued
+        where loaded_at <= {{ scope.events_loaded_after }}
+            and {{ goals_analytics.keys_occur_in('goals_in_scope', 'valued', goal_keys) }}
     {%- endif %}
 
 ),
@@ -101,7 +100,9 @@ rivals as (
     select {{ valued_columns | join(', ') }}
     from stored
     where dedupe_signature is not null
-        and {{ goals_analytics.keys_occur_in('scoped_matches', 'stored', goal_keys + ['dedupe_signature']) }}
+        and {{ goals_analytics.keys_occur_in(
+            'scoped_matches', 'stored', goal_keys + ['dedupe_signature']
+        ) }}
         and not {{ goals_analytics.keys_occur_in('scoped_matches', 'stored', outcome_keys) }}
         and not {{ goals_analytics.keys_occur_in('goals_in_scope', 'stored', goal_keys) }}
 
@@ -161,19 +162,23 @@ removed as (
     select {{ valued_columns | join(', ') }}
     from stored
     where (
-            {{ goals_analytics.keys_occur_in('goals_in_scope', 'stored', goal_keys) }}
-            or {{ goals_analytics.keys_occur_in('candidates', 'stored', outcome_keys) }}
-        )
-        and not {{ goals_analytics.keys_occur_in('kept', 'stored', outcome_keys) }}
+        {{ goals_analytics.keys_occur_in('goals_in_scope', 'stored', goal_keys) }}
+        or {{ goals_analytics.keys_occur_in('candidates', 'stored', outcome_keys) }}
+    )
+    and not {{ goals_analytics.keys_occur_in('kept', 'stored', outcome_keys) }}
 
 ),
 
 outcomes as (
 
-    select kept.*, false as is_removed
+    select
+        kept.*,
+        false as is_removed
     from kept
     union all
-    select removed.*, true as is_removed
+    select
+        removed.*,
+        true as is_removed
     from removed
 
 ),
@@ -188,7 +193,7 @@ final as (
 
     select
         {%- for column in valued_columns if column not in ('conversation_id', 'dedupe_signature') %}
-        attributed.{{ column }},
+            attributed.{{ column }},
         {%- endfor %}
         attributed.credited_conversation_id as conversation_id,
         attributed.flow_id,

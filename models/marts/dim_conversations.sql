@@ -8,13 +8,8 @@
     unique_key=['workspace_id', 'conversation_id'],
     on_schema_change='fail',
 ) }}
+{%- set scope = goals_analytics.run_scope() %}
 with
-
-limits as (
-
-    select * from {{ ref('int_run_limits') }}
-
-),
 
 conversations as (
 
@@ -24,12 +19,10 @@ conversations as (
 
 changed as (
 
-    select conversations.*
+    select *
     from conversations
-    {%- if is_incremental() %}
-    cross join limits
-    where limits.events_loaded_after is null
-        or conversations.loaded_through > limits.events_loaded_after
+    {%- if is_incremental() and not scope.full %}
+    where loaded_through > {{ scope.events_loaded_after }}
     {%- endif %}
 
 ),

@@ -55,12 +55,12 @@ reference as (
 windows as (
 
     select
-        reference_at,
-        cast(reference_at as date) as reference_on,
         {%- for days in window_days %}
-        reference_at - interval {{ days }} day as window_{{ days }}_start_at,
-        cast(reference_at - interval {{ days }} day as date) as window_{{ days }}_start_on{{ ',' if not loop.last else '' }}
+            reference_at - interval {{ days }} day as window_{{ days }}_start_at,
+            cast(reference_at - interval {{ days }} day as date) as window_{{ days }}_start_on,
         {%- endfor %}
+        reference_at,
+        cast(reference_at as date) as reference_on
 
     from reference
 
@@ -75,25 +75,30 @@ cut_day_events as (
 
     from events
     where
-    {%- for day_start in cut_day_starts %}
-        {{ 'or ' if not loop.first else '' }}(occurred_at >= {{ day_start }} and occurred_at < {{ day_start }} + interval 1 day)
-    {%- endfor %}
+        {%- for day_start in cut_day_starts %}
+            {{ 'or' if not loop.first }} (
+                occurred_at >= {{ day_start }}
+                and occurred_at < {{ day_start }} + interval 1 day
+            )
+        {%- endfor %}
 
 ),
 
 cut_day_counts as (
 
     select
-        cut_day_events.workspace_id,
-        cut_day_events.event_name,
         {%- for days in window_days %}
-        count(*) filter (
-            where cast(cut_day_events.occurred_at as date)
+            count(*) filter (
+                where (
+                    cast(cut_day_events.occurred_at as date)
                     in (windows.window_{{ days }}_start_on, windows.reference_on)
-                and cut_day_events.occurred_at > windows.window_{{ days }}_start_at
-                and cut_day_events.occurred_at <= windows.reference_at
-        ) as events_last_{{ days }}_days{{ ',' if not loop.last else '' }}
+                    and cut_day_events.occurred_at > windows.window_{{ days }}_start_at
+                    and cut_day_events.occurred_at <= windows.reference_at
+                )
+            ) as events_last_{{ days }}_days,
         {%- endfor %}
+        cut_day_events.workspace_id,
+        cut_day_events.event_name
 
     from cut_day_events
     cross join windows
@@ -107,10 +112,12 @@ whole_day_counts as (
         daily_counts.workspace_id,
         daily_counts.event_name,
         {%- for days in window_days %}
-        sum(daily_counts.events) filter (
-            where daily_counts.occurred_on > windows.window_{{ days }}_start_on
-                and daily_counts.occurred_on < windows.reference_on
-        ) as events_last_{{ days }}_days,
+            sum(daily_counts.events) filter (
+                where (
+                    daily_counts.occurred_on > windows.window_{{ days }}_start_on
+                    and daily_counts.occurred_on < windows.reference_on
+                )
+            ) as events_last_{{ days }}_days,
         {%- endfor %}
         sum(daily_counts.events) as events_total,
         min(daily_counts.first_occurred_at) as first_seen_at,
@@ -128,11 +135,11 @@ counts as (
         whole_day_counts.workspace_id,
         whole_day_counts.event_name,
         {%- for days in window_days %}
-        cast(
-            coalesce(whole_day_counts.events_last_{{ days }}_days, 0)
-            + coalesce(cut_day_counts.events_last_{{ days }}_days, 0)
-            as bigint
-        ) as events_last_{{ days }}_days,
+            cast(
+                coalesce(whole_day_counts.events_last_{{ days }}_days, 0)
+                + coalesce(cut_day_counts.events_last_{{ days }}_days, 0)
+                as bigint
+            ) as events_last_{{ days }}_days,
         {%- endfor %}
         cast(whole_day_counts.events_total as bigint) as events_total,
         whole_day_counts.first_seen_at,
@@ -153,8 +160,9 @@ shape_keys as (
         example_of,
         {{ goals_analytics.json_object_to_map('shape') }} as shape_map,
         {{ goals_analytics.json_object_to_map('example_properties') }} as example_map,
-        {{ goals_analytics.unnest_list("map_keys(" ~ goals_analytics.json_object_to_map('shape') ~ ")") }}
-            as property_key
+        {{ goals_analytics.unnest_list(
+            "map_keys(" ~ goals_analytics.json_object_to_map('shape') ~ ")"
+        ) }} as property_key
 
     from shapes
 
@@ -207,7 +215,7 @@ keys_per_event as (
                 'types': json_types,
                 'example': json({{ goals_analytics.bounded_json_example(
                     'example_value', example_max_chars, example_max_container_chars
-                ) }}),
+                ) }})
             }
             order by property_key
         )) as property_keys

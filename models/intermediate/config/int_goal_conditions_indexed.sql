@@ -116,8 +116,8 @@ tested_keys as (
     -- per workspace and event name: every key that a goal listening to it tests, with
     -- its JSONPath
     select
-        workspace_id,
-        trigger_event,
+        goal_condition_rows.workspace_id,
+        goal_condition_rows.trigger_event,
         list(distinct {
             'condition_key': condition.condition_key,
             'json_path': {{ goals_analytics.json_key_path('condition.condition_key') }}
@@ -130,7 +130,7 @@ tested_keys as (
             {{ goals_analytics.unnest_list('condition_list') }} as condition
         from conditions_listed
     ) as goal_condition_rows
-    group by workspace_id, trigger_event
+    group by goal_condition_rows.workspace_id, goal_condition_rows.trigger_event
 
 ),
 
