@@ -10,7 +10,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from tests.dbt.conftest import PROJECT_DIR, run_dbt
+from tests.support import PROJECT_DIR, run_dbt
 
 #: What an analyst cannot follow: a section number ("3.3", "§4"), the spec, the reference
 #: document, or a model BI tools never see (staging, intermediate).

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.dbt.conftest import PROJECT_DIR, run_dbt
+from tests.support import PROJECT_DIR, run_dbt
 
 
 @pytest.mark.parametrize("value", ["1 or 1", "1.5"])
