@@ -1,6 +1,6 @@
 # Two commands do everything on a fresh machine with only Python 3.11:
 #   make demo   build the environment, generate demo data, run the pipeline, print a summary
-#   make test   build the environment and run every test
+#   make test   build the environment, lint (make lint) and run every test
 #   make dev    the Dagster UI (http://localhost:3000) with a persistent instance
 #   make hub    the goals hub (http://localhost:8501) over the serving copy
 SHELL := /bin/bash
@@ -15,7 +15,7 @@ DUCKDB_1X_STAMP := $(DUCKDB_1X)/.installed
 export DBT_PROFILES_DIR := $(CURDIR)
 export DBT_PROJECT_DIR := $(CURDIR)
 
-.PHONY: install demo dev hub test lint format bench bench-10m bench-matrix lock clean
+.PHONY: install demo dev hub test lint lint-sql format bench bench-10m bench-matrix lock clean
 
 install: $(STAMP) $(DUCKDB_1X_STAMP)
 
@@ -43,15 +43,18 @@ dev: install
 hub: install
 	$(BIN)/goals hub $(HUB_ARGS)
 
-test: install
-	$(BIN)/ruff check .
-	$(BIN)/ruff format --check .
+test: lint
 	$(BIN)/dg check defs
 	$(BIN)/python -m pytest -n 2
 
-lint: install
+lint: lint-sql
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+
+# The models' SQL style (.sqlfluff): sqlfluff with the dbt templater, which compiles each
+# model against an in-memory DuckDB (profiles.yml's `lint` target), so no warehouse is needed.
+lint-sql: install
+	$(BIN)/sqlfluff lint models
 
 format: install
 	$(BIN)/ruff check --fix .

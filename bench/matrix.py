@@ -21,7 +21,7 @@ Per shape, every phase in a child process of its own (its peak RSS is that proce
 3. build: ``goals build --full-refresh`` of the project copy (``cli.dbt_runner.run_build``:
    dbt build without unit tests);
 4. incremental run: ingest of the next day's file, then ``goals build`` as a scheduled
-   run does it (incremental, unchanged configuration left out).
+   run does it (incremental).
 
 Prints per shape the outcomes per event, ingest seconds and MB/s, build seconds, the full
 run (ingest + build), the incremental run (ingest + build) and the peak RSS of the phases,
@@ -74,8 +74,6 @@ FLOOR_COLUMNS = {
     "properties": "JSON",
 }
 #: What the project copy takes from this checkout (besides the seeds).
-PROJECT_FILES = ("dbt_project.yml", "profiles.yml", "packages.yml")
-PROJECT_FOLDERS = ("models", "macros", "analyses")
 
 
 # --------------------------------------------------------------------------- results
@@ -184,27 +182,12 @@ def ensure_data(
 def copy_project(data: Path, dest: Path, source: Path = ROOT) -> Path:
     """A fresh copy of the dbt project at `dest` whose seeds are the data set's (the
     currencies and the seeds' schema file come from `source`)."""
+    from goals_core.dbt_files import copy_project as copy_dbt_project
+
     if dest.exists():
         shutil.rmtree(dest)
-    dest.mkdir(parents=True)
-    for name in PROJECT_FILES:
-        if (source / name).is_file():
-            shutil.copy2(source / name, dest / name)
-    for folder in PROJECT_FOLDERS:
-        if (source / folder).is_dir():
-            shutil.copytree(source / folder, dest / folder)
-    tests = source / "tests" / "dbt"
-    if tests.is_dir():
-        ignore = shutil.ignore_patterns("*.py", "__pycache__")
-        shutil.copytree(tests, dest / "tests" / "dbt", ignore=ignore)
-    seeds = dest / "seeds"
-    seeds.mkdir()
-    for seed in (source / "seeds").iterdir():
-        if seed.is_file() and seed.name not in wl.SEED_FILES:
-            shutil.copy2(seed, seeds / seed.name)
-    for name in wl.SEED_FILES:
-        shutil.copy2(data / wl.SEEDS_DIR / name, seeds / name)
-    return dest
+    seeds = {name: data / wl.SEEDS_DIR / name for name in wl.SEED_FILES}
+    return copy_dbt_project(dest, source, seeds=seeds)
 
 
 # --------------------------------------------------------------------------- phases

@@ -11,12 +11,12 @@
 2. Full build: a fresh warehouse (``bench/out/bench-<events>.duckdb``, deleted
    afterwards unless ``--keep``); ingest the N events; the build of
    ``goals build --full-refresh`` (``cli.dbt_runner.run_build``: ``dbt build
-   --full-refresh`` without unit tests, then the configuration's fingerprint recorded)
+   --full-refresh`` without unit tests)
    with a dbt target folder of this run's own (``bench/out/target-<pid>``, removed
    afterwards), so dbt parses from scratch and the project's ``target/`` is left alone.
 3. Incremental run: ingest the next-day batch; the build of ``goals build`` as a
-   scheduled run does it (incremental, the unchanged configuration left out; the same
-   target folder, so dbt reuses its partial parse).
+   scheduled run does it (incremental; the same target folder, so dbt reuses its
+   partial parse).
 
 Every ingest and build runs in a child process of its own: the peak RSS of a phase is
 its process's (``os.wait4``), not the lifetime peak of one process doing everything.
@@ -90,7 +90,6 @@ class IngestPhase:
 @dataclass
 class BuildPhase:
     command: str = ""
-    skipped_configuration: bool = False
     seconds: float = 0.0  # wall time of dbt (start-up, parsing and execution)
     elapsed: float | None = None  # dbt's own elapsed time (execution only)
     process_seconds: float = 0.0
@@ -334,7 +333,7 @@ def _phase_ingest(spec: dict[str, Any]) -> dict[str, Any]:
 
 
 def _phase_build(spec: dict[str, Any]) -> dict[str, Any]:
-    from cli.dbt_runner import PROJECT_DIR, run_build
+    from goals_core.dbt_runner import PROJECT_DIR, run_build
 
     target = Path(spec["target"])
     run_results = target / "run_results.json"
@@ -365,7 +364,6 @@ def _phase_build(spec: dict[str, Any]) -> dict[str, Any]:
         "seconds": seconds,
         "elapsed": data.get("elapsed_time"),
         "success": outcome.success,
-        "skipped_configuration": outcome.skipped_configuration,
         "nodes": sorted(nodes, key=lambda n: -n["seconds"]),
     }
 
@@ -480,10 +478,7 @@ def run_build(
     if project_dir is not None:
         spec["project_dir"] = str(project_dir)
     data, child = run_phase("build", spec)
-    phase.skipped_configuration = bool(data.get("skipped_configuration"))
     phase.command = "goals build" + (" --full-refresh" if full_refresh else "")
-    if phase.skipped_configuration:
-        phase.command += " (configuration unchanged: left out)"
     phase.seconds = data["seconds"]
     phase.elapsed = data["elapsed"]
     phase.success = bool(data["success"])

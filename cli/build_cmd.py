@@ -12,10 +12,13 @@ import duckdb
 import typer
 from rich.text import Text
 
-from cli import _common as common
-from cli import dbt_runner
-from cli._common import display_path, err, fail, one_line, resolve_db_path
 from cli._progress import dbt_output_args, is_terminal, node_progress
+from cli.console import err, fail, note, out
+from cli.formatting import display_path
+from cli.options import reference_time_option
+from cli.warehouse import check_warehouse_path, one_line
+from goals_core import dbt_runner
+from goals_core.paths import resolve_db_path
 
 DbOption = Annotated[
     Path | None,
@@ -71,18 +74,16 @@ def build(
     serving copy of the marts (unless --no-publish).
 
     Incremental: outcomes, conversations and the event catalog's shapes process only the
-    events loaded since the last build and what changed goals or seeds affect. Without
-    --select, --full-refresh or --unit-tests, the configuration (the seeds and the models
-    built from them alone) is left out while it is unchanged since its last successful
-    build. On a terminal, progress is one line (dbt's errors are still printed); otherwise
-    dbt's log lines, without colours.
+    events loaded since the last build and what changed goals or seeds affect. On a
+    terminal, progress is one line (dbt's errors are still printed); otherwise dbt's log
+    lines, without colours.
     """
     from ingest.schema import ensure_raw_schema
     from ingest.warehouse import WarehouseLockedError, connect
 
-    reference = common.reference_time_option(reference_time)
+    reference = reference_time_option(reference_time)
     db_path = resolve_db_path(db)
-    existed = common.check_warehouse_path(db_path, create=True)
+    existed = check_warehouse_path(db_path, create=True)
     try:
         with connect(db_path) as con:
             ensure_raw_schema(con)
@@ -115,12 +116,6 @@ def build(
             )
     except WarehouseLockedError as exc:
         fail(str(exc))
-    if outcome.skipped_configuration:
-        err().print(
-            "The configuration (the seeds and the models built from them alone) is unchanged "
-            "since its last successful build: left out.",
-            style="dim",
-        )
     if not outcome.success:
         if any(node.endswith(".int_config_validated") for node in counter.failed):
             fail(
@@ -133,7 +128,7 @@ def build(
     counts = ", ".join(
         f"{n:,} {STATUS_WORDS.get(status, status)}" for status, n in sorted(statuses.items())
     )
-    common.out().print(
+    out().print(
         Text.assemble(
             ("✓ ", "green"),
             f"dbt build succeeded on {display_path(db_path)}: {counts or 'nothing to do'} "
@@ -142,7 +137,7 @@ def build(
         soft_wrap=True,
     )
     if not publish:
-        common.note(
+        note(
             "The serving copy was not published (--no-publish): BI tools still read the "
             "previous one; run `goals publish` to refresh it."
         )

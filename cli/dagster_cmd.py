@@ -56,8 +56,8 @@ def run(
 ) -> None:
     """Ingest the landing folder and build every model, as one Dagster run, in-process;
     ends with a one-line result."""
-    from cli._common import resolve_db_path
     from cli._progress import is_terminal
+    from goals_core.paths import resolve_db_path
     from orchestration.run import execute_main_job, failure_messages, run_summary
 
     if not is_terminal():

@@ -36,10 +36,15 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.text import Text
 
-from cli import _common as common
-from cli._common import PROJECT_SEEDS_DIR, display_path, resolve_db_path
 from cli._progress import is_terminal
-from cli.dbt_runner import PROJECT_DIR
+from cli.console import console_width, fail
+from cli.formatting import display_path
+from cli.options import DbOption, iso8601_option
+from cli.warehouse import check_warehouse_path, one_line, table_exists
+from goals_core import timestamps
+from goals_core.dbt_runner import PROJECT_DIR
+from goals_core.paths import PROJECT_SEEDS_DIR, resolve_db_path
+from goals_core.timestamps import format_utc
 
 DEMO_DIR = PROJECT_DIR / "data" / "demo"
 DEFAULT_EVENTS = 20_000
@@ -51,7 +56,7 @@ ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
 def console() -> Console:
     """The demo's console: the terminal's width, or wide when piped (nothing cut)."""
-    return Console(highlight=False, width=common.console_width(), file=sys.stdout)
+    return Console(highlight=False, width=console_width(), file=sys.stdout)
 
 
 def demo_files(events: int) -> int:
@@ -107,26 +112,26 @@ def ensure_demo_data(events: int, seed: int, end: datetime) -> list[Path]:
 def replace_earlier_demo(db_path: Path, data_dir: Path) -> str | None:
     """Make way for this demo in the warehouse: None when it is new or holds only this
     demo's files (or none); a note when it held only other demo runs' files and was
-    removed; a refusal (`common.fail`) when it also holds files that are not the demo's."""
+    removed; a refusal (`fail`) when it also holds files that are not the demo's."""
     import duckdb
 
     if not db_path.is_file():
         return None
-    common.check_warehouse_path(db_path)
+    check_warehouse_path(db_path)
     try:
         with duckdb.connect(str(db_path), read_only=True) as con:
-            if not common.table_exists(con, "raw", "loaded_files"):
+            if not table_exists(con, "raw", "loaded_files"):
                 return None
             rows = con.execute("select file_path from raw.loaded_files").fetchall()
             loaded = [Path(r[0]) for r in rows]
     except duckdb.Error as exc:
-        common.fail(f"Cannot read the warehouse {display_path(db_path)}: {common.one_line(exc)}")
+        fail(f"Cannot read the warehouse {display_path(db_path)}: {one_line(exc)}")
     demo_root = DEMO_DIR.resolve()
     earlier = [p for p in loaded if p.parent.resolve() != data_dir.resolve()]
     if not earlier:
         return None
     if any(demo_root not in p.resolve().parents for p in loaded):
-        common.fail(
+        fail(
             f"{display_path(db_path)} holds an earlier demo's events and files of your own: "
             "the new demo data (ending now) would overlap the earlier one. Run the demo on "
             "another warehouse, e.g. `goals demo --db warehouse/demo.duckdb`."
@@ -239,7 +244,7 @@ def demo(
             "the current hour. The same --events and --end always give the same data.",
         ),
     ] = None,
-    db: common.DbOption = None,
+    db: DbOption = None,
 ) -> None:
     """Generate demo telemetry ending now and run the main Dagster job on it (ingest, then
     dbt build with every data test as an asset check), headless; print a summary of the
@@ -249,7 +254,7 @@ def demo(
     from demo.summary import summarize
     from orchestration.run import execute_main_job, failure_messages
 
-    end_at = common.iso8601_option(end, "--end") or default_end(common.utc_now())
+    end_at = iso8601_option(end, "--end") or default_end(timestamps.utc_now())
     out = console()
     db_path = resolve_db_path(db)
     out.rule("[bold]1/3 Demo data")
@@ -273,7 +278,7 @@ def demo(
     out.rule("[bold]2/3 Dagster run: ingest, then dbt build")
     out.print(
         f"Main job on {display_path(db_path)} with landing folder "
-        f"{display_path(paths[0].parent)}; data up to {common.format_utc(end_at)}, statuses "
+        f"{display_path(paths[0].parent)}; data up to {format_utc(end_at)}, statuses "
         "and the catalog's windows as of now."
     )
     began = time.perf_counter()

@@ -12,8 +12,11 @@ from rich import box
 from rich.table import Table
 from rich.text import Text
 
-from cli import _common as common
-from cli._common import RawJson, display_json, format_utc, format_utc_fixed, names_list
+from cli.console import fail, out
+from cli.formatting import RawJson, display_json, names_list, print_json_line
+from cli.options import DbOption, JsonOption, WorkspaceOption
+from cli.warehouse import open_warehouse, require_mart
+from goals_core.timestamps import format_utc, format_utc_fixed
 
 CATALOG_COLUMNS = (
     "workspace_id",
@@ -29,13 +32,13 @@ CATALOG_COLUMNS = (
 
 
 def events(
-    workspace: common.WorkspaceOption = None,
-    as_json: common.JsonOption = False,
-    db: common.DbOption = None,
+    workspace: WorkspaceOption = None,
+    as_json: JsonOption = False,
+    db: DbOption = None,
 ) -> None:
     """The event catalog: names, 7/30/90-day counts, first/last seen, property keys."""
-    with common.open_warehouse(db) as (con, path):
-        common.require_mart(con, path, "event_catalog")
+    with open_warehouse(db) as (con, path):
+        require_mart(con, path, "event_catalog")
         sql = f"select {', '.join(CATALOG_COLUMNS)} from marts.event_catalog"
         params: list[Any] = []
         if workspace is not None:
@@ -50,11 +53,11 @@ def events(
                 ).fetchall()
             ]
             if not workspaces:
-                common.fail(
+                fail(
                     "The event catalog is empty: no events were loaded when the marts were "
                     "built. Load events with `goals ingest FILE...`, then run `goals build`."
                 )
-            common.fail(
+            fail(
                 f"No events of workspace '{workspace}' in the event catalog; workspaces: "
                 f"{names_list(workspaces)}."
             )
@@ -65,7 +68,7 @@ def events(
             fields["first_seen_at"] = format_utc(fields["first_seen_at"])
             fields["last_seen_at"] = format_utc(fields["last_seen_at"])
             fields["property_keys"] = RawJson(fields["property_keys"])
-            common.print_json_line(fields)
+            print_json_line(fields)
         return
 
     table = Table(
@@ -99,7 +102,7 @@ def events(
             _keys_cell(fields["property_keys"]),
         ]
         table.add_row(*cells)
-    common.out().print(table)
+    out().print(table)
 
 
 def _keys_cell(property_keys: str) -> Text:

@@ -14,30 +14,34 @@ import typer
 from rich.padding import Padding
 from rich.text import Text
 
-from cli import _common as common
-from cli._common import Range, RawJson, display_json, format_utc, format_utc_fixed, names_list
+from cli.console import fail, note, out
+from cli.formatting import RawJson, display_json, names_list, print_json_line
+from cli.options import DbOption, JsonOption, Range, RangeOption, WorkspaceOption, window
+from cli.warehouse import known_values, open_warehouse, require_raw_events, unknown_name_message
+from goals_core import timestamps
+from goals_core.timestamps import format_utc, format_utc_fixed
 
 MAX_EVENTS = 100
 
 
 def explore(
-    range_: common.RangeOption = Range.DAYS_30,
+    range_: RangeOption = Range.DAYS_30,
     name: Annotated[
         str | None, typer.Option("--name", "-n", help="Only events with this name.")
     ] = None,
-    workspace: common.WorkspaceOption = None,
+    workspace: WorkspaceOption = None,
     limit: Annotated[
         int,
         typer.Option("--limit", "-l", min=1, max=MAX_EVENTS, help="How many events (1-100)."),
     ] = MAX_EVENTS,
-    as_json: common.JsonOption = False,
-    db: common.DbOption = None,
+    as_json: JsonOption = False,
+    db: DbOption = None,
 ) -> None:
     """The most recent raw events, newest first, with their full properties JSON."""
-    now = common.utc_now()
-    start, end = common.window(range_, now)
-    with common.open_warehouse(db) as (con, path):
-        common.require_raw_events(con, path)
+    now = timestamps.utc_now()
+    start, end = window(range_, now)
+    with open_warehouse(db) as (con, path):
+        require_raw_events(con, path)
         sql = (
             "select occurred_at, workspace_id, event_id, name, source, conversation_id, "
             "customer_id, flow_id, properties from raw.events "
@@ -59,12 +63,12 @@ def explore(
 
     if as_json:
         for row in rows:
-            common.print_json_line(_event_fields(row))
+            print_json_line(_event_fields(row))
         return
     # One block per event: a line of timestamp, workspace, name and ids, then the
     # properties on their own lines, wrapping between JSON tokens at the terminal's width
     # (a table column would leave them a narrow strip and fold them mid-token).
-    console = common.out()
+    console = out()
     console.print(
         Text(
             f"Most recent events, newest first ({_scope(range_, now, workspace, name)})",
@@ -95,7 +99,7 @@ def explore(
         console.print(Padding(Text(shown, overflow="fold"), (0, 0, 1, 4)))
     more = " (the limit: narrow with --name, --workspace or --range)" if len(rows) == limit else ""
     whole = " Long strings are cut; --json prints every value whole." if cut else ""
-    common.out().print(Text(f"{len(rows)} event(s){more}.{whole}", style="dim"))
+    out().print(Text(f"{len(rows)} event(s){more}.{whole}", style="dim"))
 
 
 def _scope(range_: Range, now: datetime, workspace: str | None, name: str | None) -> str:
@@ -133,16 +137,16 @@ def _explain_empty(
 ) -> None:
     """Why nothing was found: an unknown workspace or name fails, an empty range does not."""
     if workspace is not None:
-        workspaces = common.known_values(con, "workspace_id", start=start, end=end)
+        workspaces = known_values(con, "workspace_id", start=start, end=end)
         if workspace not in workspaces:
-            common.fail(
+            fail(
                 f"no events of workspace '{workspace}' in the last {range_.value}; workspaces "
                 f"with events then: {names_list(workspaces)}"
             )
     if name is not None:
-        known = common.known_values(con, "name", start=start, end=end, workspace=workspace)
-        common.fail(common.unknown_name_message(name, range_, known, workspace=workspace))
-    common.note(f"No events in the last {range_.value} (try a longer --range).")
+        known = known_values(con, "name", start=start, end=end, workspace=workspace)
+        fail(unknown_name_message(name, range_, known, workspace=workspace))
+    note(f"No events in the last {range_.value} (try a longer --range).")
 
 
 def register(app: typer.Typer) -> None:

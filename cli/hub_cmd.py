@@ -47,7 +47,8 @@ def hub(
 ) -> None:
     """The goals hub: a web app over the serving copy (overview, goals, attribution,
     revenue; the Event Explorer only with --telemetry). Stop it with Ctrl-C."""
-    from cli._common import display_path, fail, note
+    from cli.console import fail, note
+    from cli.formatting import display_path
     from hub.config import MISSING_SERVING, MISSING_TELEMETRY, SERVING_ENV, TELEMETRY_ENV
     from ingest.warehouse import default_db_path
     from serving.paths import resolve_targets
@@ -120,8 +121,11 @@ def publish_telemetry(
     """Publish the recent raw events for the hub's Event Explorer: a DuckDB file apart from
     the serving copy (reading raw telemetry is a separate permission), swapped in
     atomically."""
-    from cli._common import display_path, fail, parse_iso8601_utc, resolve_db_path
-    from cli._common import out as console
+    from cli.console import fail
+    from cli.console import out as console
+    from cli.formatting import display_path
+    from goals_core.paths import resolve_db_path
+    from goals_core.timestamps import parse_iso8601_utc
     from ingest.warehouse import WarehouseLockedError
     from serving.publishing import PublishError
     from serving.telemetry_copy import publish_telemetry as publish

@@ -204,7 +204,7 @@ def ingest(
     """Load event files into the warehouse; a file whose content is already loaded is
     skipped, a file that cannot be read is set aside (the others load); exit status 1 when
     a file was set aside."""
-    from cli._common import resolve_db_path
+    from goals_core.paths import resolve_db_path
     from ingest.loader import IngestError, discover_files, ingest_paths
     from ingest.schema import ensure_raw_schema
     from ingest.warehouse import WarehouseLockedError, connect

@@ -20,8 +20,9 @@ from rich import box
 from rich.table import Table
 from rich.text import Text
 
-from cli import _common as common
-from cli._common import PROJECT_SEEDS_DIR, display_path, format_utc, format_utc_fixed, names_list
+from cli.console import fail, note, out
+from cli.formatting import did_you_mean, display_path, names_list, print_json_line
+from cli.options import DbOption, JsonOption, SeedsOption, WorkspaceOption
 from cli.status_cmd import (
     RecordedChange,
     Status,
@@ -29,6 +30,10 @@ from cli.status_cmd import (
     read_all_changes,
     read_goal_rows,
 )
+from cli.warehouse import open_warehouse, table_exists
+from goals_core import timestamps
+from goals_core.paths import PROJECT_SEEDS_DIR, resolve_db_path
+from goals_core.timestamps import format_utc, format_utc_fixed
 
 STATUS_ORDER = tuple(s.value for s in Status)
 NOT_BUILT = "—"
@@ -82,11 +87,11 @@ def _status_now(changes: list[RecordedChange], now: datetime) -> tuple[str, date
 
 def _last_outcomes(db: Path | None) -> dict[tuple[str, str], tuple[datetime, int]] | None:
     """(workspace, code) -> (last occurred_at, count) from the marts; None when unbuilt."""
-    path = common.resolve_db_path(db)
+    path = resolve_db_path(db)
     if db is None and not path.exists():
         return None  # no warehouse yet at the default place: nothing built to read
-    with common.open_warehouse(db) as (con, _):
-        if not common.table_exists(con, "marts", "fct_goal_outcomes"):
+    with open_warehouse(db) as (con, _):
+        if not table_exists(con, "marts", "fct_goal_outcomes"):
             return None
         rows = con.execute(
             "select workspace_id, goal_code, max(occurred_at), count(*) "
@@ -96,25 +101,25 @@ def _last_outcomes(db: Path | None) -> dict[tuple[str, str], tuple[datetime, int
 
 
 def goals_list(
-    workspace: common.WorkspaceOption = None,
-    as_json: common.JsonOption = False,
-    seeds: common.SeedsOption = PROJECT_SEEDS_DIR,
-    db: common.DbOption = None,
+    workspace: WorkspaceOption = None,
+    as_json: JsonOption = False,
+    seeds: SeedsOption = PROJECT_SEEDS_DIR,
+    db: DbOption = None,
 ) -> None:
     """The goals grouped by status (active, paused, archived): kind, trigger event, last
     outcome (from the marts of the last `goals build`)."""
-    now = common.utc_now()
+    now = timestamps.utc_now()
     goals_path = seeds / "goals.csv"
     if not goals_path.is_file():
-        common.fail(f"No goals file at {display_path(goals_path)}.")
+        fail(f"No goals file at {display_path(goals_path)}.")
     _, rows = read_goal_rows(goals_path)
     if workspace is not None:
         known = sorted({r["workspace_id"] for r in rows})
         rows = [r for r in rows if r["workspace_id"] == workspace]
         if not rows:
-            common.fail(
+            fail(
                 f"No goals of workspace '{workspace}' in {display_path(goals_path)}"
-                f"{common.did_you_mean(workspace, known)}; workspaces: {names_list(known)}."
+                f"{did_you_mean(workspace, known)}; workspaces: {names_list(known)}."
             )
     changes_path = seeds / "goal_status_changes.csv"
     data = changes_path.read_bytes() if changes_path.is_file() else b""
@@ -142,13 +147,13 @@ def goals_list(
     entries.sort(key=lambda e: (STATUS_ORDER.index(e.status), e.workspace_id, e.code))
     if as_json:
         for entry in entries:
-            common.print_json_line(entry.to_json())
+            print_json_line(entry.to_json())
         return
     _print_table(entries, show_workspace=workspace is None, built=outcomes is not None)
 
 
 def _print_table(entries: list[GoalEntry], *, show_workspace: bool, built: bool) -> None:
-    console = common.out()
+    console = out()
     for status in STATUS_ORDER:
         group = [e for e in entries if e.status == status]
         title = f"{status.capitalize()} ({len(group)})"
@@ -189,12 +194,12 @@ def _print_table(entries: list[GoalEntry], *, show_workspace: bool, built: bool)
             )
         console.print(table)
     if not built:
-        common.note(
+        note(
             "Last outcomes need the marts: run `goals build` (— means not built yet). "
             "★ = primary goal."
         )
     else:
-        common.note("★ = primary goal; last outcomes as of the last `goals build`.")
+        note("★ = primary goal; last outcomes as of the last `goals build`.")
 
 
 def register(app: typer.Typer) -> None:

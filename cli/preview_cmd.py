@@ -29,21 +29,30 @@ from rich import box
 from rich.table import Table
 from rich.text import Text
 
-from cli import _common as common
-from cli._common import (
-    PROJECT_SEEDS_DIR,
-    ProjectDatabase,
-    Range,
+from cli.compiled_project import compiled_project
+from cli.console import fail, out
+from cli.formatting import (
     RawJson,
-    SeedFileError,
+    did_you_mean,
     display_path,
     format_count,
     format_decimal,
-    format_utc,
     names_list,
+    print_json_line,
 )
+from cli.options import DbOption, GoalWorkspaceOption, Range, RangeOption, window
+from cli.seed_replay import ProjectDatabase, SeedFileError
 from cli.status_cmd import read_changes
 from cli.validate_cmd import list_problems
+from cli.warehouse import (
+    check_warehouse_path,
+    open_warehouse,
+    require_raw_events,
+    unknown_name_message,
+)
+from goals_core import timestamps
+from goals_core.paths import PROJECT_SEEDS_DIR, resolve_db_path
+from goals_core.timestamps import format_utc
 
 EXAMPLES = 3
 RECENT_OUTCOMES = 5
@@ -242,28 +251,28 @@ def select_goal(db: ProjectDatabase, code: str, workspace: str | None, goals_fil
         in_workspace = [(r, ws) for r, ws in matches if ws == workspace]
         if not in_workspace:
             codes = sorted({c for _, ws, c in rows if ws == workspace and c})
-            common.fail(
+            fail(
                 f"No goal '{code}' in workspace '{workspace}' in {where}"
-                f"{common.did_you_mean(code, codes)}; goals of that workspace: "
+                f"{did_you_mean(code, codes)}; goals of that workspace: "
                 f"{names_list(codes)}."
             )
         matches = in_workspace
     if not matches:
         codes = sorted({c for *_, c in rows if c})
-        common.fail(
-            f"No goal '{code}' in {where}{common.did_you_mean(code, codes)}; known codes: "
+        fail(
+            f"No goal '{code}' in {where}{did_you_mean(code, codes)}; known codes: "
             f"{names_list(codes)}."
         )
     workspaces = sorted({ws or "" for _, ws in matches})
     if len(workspaces) > 1:
-        common.fail(
+        fail(
             f"Goal '{code}' exists in several workspaces ({', '.join(workspaces)}) in {where}: "
             "choose one with --workspace."
         )
     seed_file = db.files["goals"]
     if len(matches) > 1:
         lines = ", ".join(str(seed_file.line_of(r) or "?") for r, _ in matches)
-        common.fail(
+        fail(
             f"Goal '{code}' of workspace '{workspaces[0]}' is defined {len(matches)} times in "
             f"{where} (lines {lines}); keep one row."
         )
@@ -303,8 +312,8 @@ def beside_or_project(goals_file: Path, name: str) -> Path:
 
 def preview(
     code: Annotated[str, typer.Argument(help="Code of the goal (goals.csv `code`).")],
-    workspace: common.GoalWorkspaceOption = None,
-    range_: common.RangeOption = Range.DAYS_30,
+    workspace: GoalWorkspaceOption = None,
+    range_: RangeOption = Range.DAYS_30,
     goals_file: Annotated[
         Path,
         typer.Option(
@@ -321,21 +330,21 @@ def preview(
             "--json", help="Print the report as one JSON object (on one line) instead of text."
         ),
     ] = False,
-    db: common.DbOption = None,
+    db: DbOption = None,
 ) -> None:
     """Dry-run a goal on recent events: matches per condition, near misses, outcomes, values."""
     code = code.strip()
-    now = common.utc_now()
-    start, end = common.window(range_, now)
+    now = timestamps.utc_now()
+    start, end = window(range_, now)
     if not goals_file.is_file():
-        common.fail(f"No goals file at {display_path(goals_file)}.")
-    common.check_warehouse_path(common.resolve_db_path(db))
-    project = common.compiled_project()
+        fail(f"No goals file at {display_path(goals_file)}.")
+    check_warehouse_path(resolve_db_path(db))
+    project = compiled_project()
     with ProjectDatabase(project) as pdb:
         try:
             pdb.load_seed("goals", goals_file)
         except SeedFileError as exc:
-            common.fail(str(exc))
+            fail(str(exc))
         goal = select_goal(pdb, code, workspace, goals_file)
         pdb.use_rows("goals", [goal.row])
         try:
@@ -343,7 +352,7 @@ def preview(
             pdb.load_seed("currencies", beside_or_project(goals_file, "currencies.csv"))
             pdb.load_seed("goal_status_changes", None)
         except SeedFileError as exc:
-            common.fail(str(exc))
+            fail(str(exc))
         pdb.create_views("int_config_problems_listed")
         problems = [
             p
@@ -355,16 +364,16 @@ def preview(
                 located = problem.located()
                 if problem.file == "goals.csv":
                     located = located.replace("goals.csv", display_path(goals_file), 1)
-                common.out().print(Text.assemble(("✗ ", "red"), located), soft_wrap=True)
-            common.fail(
+                out().print(Text.assemble(("✗ ", "red"), located), soft_wrap=True)
+            fail(
                 f"Goal '{code}' cannot be previewed: {len(problems)} configuration problem(s); "
                 "`goals build` would stop on them too."
             )
         goal_info = _goal_info(pdb)
         trigger = str(goal_info["trigger_event"])
 
-        with common.open_warehouse(db) as (con, path):
-            common.require_raw_events(con, path)
+        with open_warehouse(db) as (con, path):
+            require_raw_events(con, path)
             name_counts = con.execute(
                 "select name, count(*) from raw.events where workspace_id = ? "
                 "and occurred_at > ? and occurred_at <= ? group by name order by name",
@@ -403,11 +412,11 @@ def preview(
     }
     if report["trigger_events"] == 0:
         known = [str(n) for n, _ in name_counts]
-        report["trigger_note"] = common.unknown_name_message(
+        report["trigger_note"] = unknown_name_message(
             trigger, range_, known, workspace=goal.workspace_id
         )
     if as_json:
-        common.print_json_line({k: v for k, v in report.items() if k != "condition_reports"})
+        print_json_line({k: v for k, v in report.items() if k != "condition_reports"})
     else:
         _print_report(report)
 
@@ -536,10 +545,10 @@ def _evaluate(pdb: ProjectDatabase, goal: GoalRow, events_relation: str) -> dict
 
 
 def _print_report(report: dict[str, Any]) -> None:
-    out = common.out()
+    console = out()
     goal = report["goal"]
     line = f" line {report['goals_file_line']}" if report["goals_file_line"] else ""
-    out.print(
+    console.print(
         Text.assemble(
             ("Preview of goal ", "bold"),
             (goal["code"], "bold cyan"),
@@ -548,7 +557,7 @@ def _print_report(report: dict[str, Any]) -> None:
         ),
         soft_wrap=True,
     )
-    out.print(
+    console.print(
         Text(
             f"Events after {report['window']['after']} up to {report['window']['until']} "
             f"(last {report['range']}), read-only from the warehouse.",
@@ -556,9 +565,9 @@ def _print_report(report: dict[str, Any]) -> None:
         ),
         soft_wrap=True,
     )
-    out.print(Text(report["status_note"], style="yellow"), soft_wrap=True)
-    out.print()
-    out.print(
+    console.print(Text(report["status_note"], style="yellow"), soft_wrap=True)
+    console.print()
+    console.print(
         Text.assemble(
             "Trigger event ",
             (goal["trigger_event"], "bold"),
@@ -566,7 +575,7 @@ def _print_report(report: dict[str, Any]) -> None:
         )
     )
     if "trigger_note" in report:
-        out.print(Text(report["trigger_note"], style="yellow"), soft_wrap=True)
+        console.print(Text(report["trigger_note"], style="yellow"), soft_wrap=True)
 
     reports: Sequence[ConditionReport] = report["condition_reports"]
     if reports:
@@ -589,18 +598,18 @@ def _print_report(report: dict[str, Any]) -> None:
                 format_count(cond.failing),
                 notes,
             )
-        out.print(table)
-        out.print(
+        console.print(table)
+        console.print(
             f"All conditions: {format_count(report['passing_all_conditions'])} of "
             f"{format_count(report['trigger_events'])} trigger event(s)."
         )
     else:
-        out.print("No match conditions: every trigger event counts.")
+        console.print("No match conditions: every trigger event counts.")
 
     merged = report["merged_by_dedupe"]
     dedupe = goal["dedupe_property"]
     merged_text = f" ({format_count(merged)} merged by dedupe_property {dedupe})" if dedupe else ""
-    out.print(
+    console.print(
         Text.assemble(
             "Outcomes it would produce: ",
             (format_count(report["outcomes"]), "bold green"),
@@ -611,16 +620,16 @@ def _print_report(report: dict[str, Any]) -> None:
 
 
 def _print_values(report: dict[str, Any]) -> None:
-    out = common.out()
+    console = out()
     goal = report["goal"]
     if goal["value_mode"] == "none":
-        out.print(Text("value_mode none: outcomes carry no value.", style="dim"))
+        console.print(Text("value_mode none: outcomes carry no value.", style="dim"))
     else:
         issues = report["value_issues"]
         issue_text = (
             ", ".join(f"{k} {format_count(v)}" for k, v in issues.items()) if issues else "none"
         )
-        out.print(
+        console.print(
             f"Valued: {format_count(report['valued'])} of {format_count(report['outcomes'])}; "
             f"value issues: {issue_text}"
         )
@@ -635,13 +644,13 @@ def _print_values(report: dict[str, Any]) -> None:
                 table.add_row(
                     entry["currency"], format_count(entry["outcomes"]), _money(entry["value"])
                 )
-            out.print(table)
+            console.print(table)
             base = ", ".join(
                 f"{_money(e['base_value'])} {e['base_currency']}" for e in report["base_revenue"]
             )
-            out.print(f"Base value: {base}")
+            console.print(f"Base value: {base}")
         if report["display_value_in_other_base_currency"]:
-            out.print(
+            console.print(
                 Text(
                     f"⚠ {report['display_value_in_other_base_currency']} outcome(s) use their "
                     "display value as base value in another currency (no base_value_property "
@@ -665,7 +674,7 @@ def _print_values(report: dict[str, Any]) -> None:
                 cells.append(f"{_money(value)} {entry['currency']}" if value is not None else "")
                 cells.append(entry["value_issue"] or "")
             table.add_row(*cells)
-        out.print(table)
+        console.print(table)
 
 
 def _money(value: Decimal | None) -> str:

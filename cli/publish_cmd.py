@@ -71,7 +71,8 @@ def publish(
     """Publish the marts (only the marts) for BI tools: a DuckDB file readable by DuckDB 1.4+
     and one Parquet file per mart, each swapped in atomically. Readers that have the old file
     open keep their snapshot until they reconnect."""
-    from cli._common import check_warehouse_path, resolve_db_path
+    from cli.warehouse import check_warehouse_path
+    from goals_core.paths import resolve_db_path
 
     db_path = resolve_db_path(db)
     check_warehouse_path(db_path)
@@ -90,8 +91,9 @@ def publish_serving_copy(
     `goals build` after a successful build). A failure ends the command with one line,
     after `failure_prefix`. `manifest_path`: the dbt manifest saying which marts may be
     published (default: the project's newest)."""
-    from cli._common import display_path, err, fail, out
-    from cli.dbt_runner import PROJECT_DIR
+    from cli.console import err, fail, out
+    from cli.formatting import display_path
+    from goals_core.dbt_runner import PROJECT_DIR
     from ingest.warehouse import WarehouseLockedError
     from serving.descriptions import load_manifest, mart_descriptions, withheld_marts
     from serving.publishing import STORAGE_VERSION, MartCopy, PublishError

@@ -16,7 +16,10 @@ import typer
 from rich.console import Console
 from rich.text import Text
 
-from cli._common import DbOption, JsonOption, fail, open_warehouse, print_json_line
+from cli.console import fail
+from cli.formatting import print_json_line
+from cli.options import DbOption, JsonOption
+from cli.warehouse import open_warehouse
 
 if TYPE_CHECKING:
     from ingest.rejects import RejectGroup, SetAsideFile
@@ -141,7 +144,7 @@ def set_aside_line(path: str, code: str | None, reason: str | None, note: str = 
 
 
 def _print_set_aside(console: Console, set_aside: list[SetAsideFile], *, always: bool) -> None:
-    from cli._common import format_utc
+    from goals_core.timestamps import format_utc
 
     if not set_aside:
         if always:

@@ -21,8 +21,13 @@ from typing import Annotated
 import typer
 from rich.text import Text
 
-from cli import _common as common
-from cli._common import PROJECT_SEEDS_DIR, display_path, format_utc, names_list, parse_iso8601_utc
+from cli.console import fail, out
+from cli.formatting import did_you_mean, display_path, names_list
+from cli.options import GoalWorkspaceOption, SeedsOption, iso8601_option
+from cli.seed_replay import numbered_records
+from goals_core import timestamps
+from goals_core.paths import PROJECT_SEEDS_DIR
+from goals_core.timestamps import format_utc, parse_iso8601_utc
 
 CHANGE_COLUMNS = ("workspace_id", "goal_code", "status", "changed_at")
 
@@ -60,7 +65,7 @@ def read_goal_keys(goals_path: Path) -> set[tuple[str, str]]:
     """(workspace_id, code) of every goal in a goals.csv."""
     fields, rows = read_goal_rows(goals_path)
     if "workspace_id" not in fields or "code" not in fields:
-        common.fail(f"{display_path(goals_path)} has no workspace_id and code columns.")
+        fail(f"{display_path(goals_path)} has no workspace_id and code columns.")
     return {(r["workspace_id"], r["code"]) for r in rows}
 
 
@@ -88,20 +93,14 @@ def read_all_changes(
     """The header and the recorded changes of every goal, by (workspace_id, goal_code),
     with their CSV lines."""
     text = data.decode("utf-8-sig")
-    reader = csv.reader(io.StringIO(text, newline=""))
     header: list[str] = []
     changes: dict[tuple[str, str], list[RecordedChange]] = {}
-    previous_end = 0
-    for record in reader:
-        start = previous_end + 1
-        previous_end = reader.line_num
-        if not record:
-            continue
+    for start, record in numbered_records(io.StringIO(text, newline="")):
         if not header:
             header = [name.strip().lower() for name in record]
             missing = [c for c in CHANGE_COLUMNS if c not in header]
             if missing:
-                common.fail(
+                fail(
                     f"{display_path(path)} has no column(s) {', '.join(missing)}: its header "
                     f"must be {','.join(CHANGE_COLUMNS)}."
                 )
@@ -138,18 +137,18 @@ def choose_workspace(
             return workspace
         codes = sorted(c for ws, c in goals if ws == workspace)
         elsewhere = f" (it exists in workspace(s) {', '.join(workspaces)})" if workspaces else ""
-        common.fail(
+        fail(
             f"Unknown goal '{code}' in workspace '{workspace}' ({where}){elsewhere}"
-            f"{common.did_you_mean(code, codes)}; goals of that workspace: {names_list(codes)}."
+            f"{did_you_mean(code, codes)}; goals of that workspace: {names_list(codes)}."
         )
     if not workspaces:
         known = sorted({c for _, c in goals})
-        common.fail(
+        fail(
             f"Unknown goal '{code}': no goal has that code in {where}"
-            f"{common.did_you_mean(code, known)}; known codes: {names_list(known)}."
+            f"{did_you_mean(code, known)}; known codes: {names_list(known)}."
         )
     if len(workspaces) > 1:
-        common.fail(
+        fail(
             f"Goal '{code}' exists in several workspaces ({', '.join(workspaces)}): choose one "
             "with --workspace."
         )
@@ -162,7 +161,7 @@ def status(
         Status,
         typer.Argument(case_sensitive=False, metavar="STATUS", help="active, paused or archived."),
     ],
-    workspace: common.GoalWorkspaceOption = None,
+    workspace: GoalWorkspaceOption = None,
     at: Annotated[
         str | None,
         typer.Option(
@@ -170,14 +169,14 @@ def status(
             help="When the change takes effect, ISO 8601 (no offset = UTC). Default: now.",
         ),
     ] = None,
-    seeds: common.SeedsOption = PROJECT_SEEDS_DIR,
+    seeds: SeedsOption = PROJECT_SEEDS_DIR,
 ) -> None:
     """Record a status change of a goal (appends to goal_status_changes.csv)."""
     code = code.strip()
-    changed_at = common.iso8601_option(at, "--at") or common.utc_now().replace(microsecond=0)
+    changed_at = iso8601_option(at, "--at") or timestamps.utc_now().replace(microsecond=0)
     goals_path = seeds / "goals.csv"
     if not goals_path.is_file():
-        common.fail(f"No goals file at {display_path(goals_path)}.")
+        fail(f"No goals file at {display_path(goals_path)}.")
     goals = read_goal_keys(goals_path)
     workspace_id = choose_workspace(code, workspace, goals, goals_path)
 
@@ -187,7 +186,7 @@ def status(
     header, recorded = read_changes(data, workspace_id, code, changes_path)
     latest = latest_change(recorded)
     if latest is not None and latest.changed_at is not None and changed_at < latest.changed_at:
-        common.fail(
+        fail(
             f"Refused: goal '{code}' of workspace '{workspace_id}' already has a change at "
             f"{format_utc(latest.changed_at)} ({latest.status}, "
             f"{display_path(changes_path)} line {latest.line}); a change dated "
@@ -197,7 +196,7 @@ def status(
     current = latest.status if latest is not None else Status.ACTIVE.value
     since = f" since {format_utc(latest.changed_at)}" if latest is not None else ""
     if current == new_status.value:
-        common.out().print(
+        out().print(
             Text(
                 f"Goal '{code}' of workspace '{workspace_id}' is already {current}{since}; "
                 "nothing recorded."
@@ -225,7 +224,7 @@ def status(
     with changes_path.open("ab") as handle:
         handle.write(appended.encode("utf-8"))
 
-    common.out().print(
+    out().print(
         Text.assemble(
             ("✓ ", "green"),
             f"Goal '{code}' of workspace '{workspace_id}': {current} → {new_status.value} "

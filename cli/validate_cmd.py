@@ -18,14 +18,12 @@ from typing import Annotated
 import typer
 from rich.text import Text
 
-from cli import _common as common
-from cli._common import (
-    PROJECT_SEEDS_DIR,
-    ProjectDatabase,
-    SeedFileError,
-    display_path,
-    quote,
-)
+from cli.compiled_project import compiled_project, quote
+from cli.console import fail, note, out
+from cli.formatting import close_match, display_path, print_json_line
+from cli.options import JsonOption
+from cli.seed_replay import ProjectDatabase, SeedFileError
+from goals_core.paths import PROJECT_SEEDS_DIR
 
 CONFIG_SEEDS = ("goals", "goal_status_changes", "workspaces")
 SEED_ORDER = {f"{name}.csv": index for index, name in enumerate(CONFIG_SEEDS)}
@@ -60,7 +58,7 @@ class Problem:
         match = ONE_OF.search(self.message)
         if match is None:
             return None
-        return common.close_match(match[1], [v.strip() for v in match[2].split(",")])
+        return close_match(match[1], [v.strip() for v in match[2].split(",")])
 
     def located(self) -> str:
         """The dbt message with the file's line number(s) after the file name, and a
@@ -173,7 +171,7 @@ def seed_files(seeds_dir: Path) -> dict[str, Path | None]:
 
 def print_problems(problems: Sequence[Problem]) -> None:
     for problem in problems:
-        common.out().print(Text.assemble(("✗ ", "red"), problem.located()), soft_wrap=True)
+        out().print(Text.assemble(("✗ ", "red"), problem.located()), soft_wrap=True)
 
 
 def validate(
@@ -186,21 +184,21 @@ def validate(
             show_default="the project's seeds/",
         ),
     ] = PROJECT_SEEDS_DIR,
-    as_json: common.JsonOption = False,
+    as_json: JsonOption = False,
 ) -> None:
     """Check the seeds with the build's own rules; every problem with its file and line."""
     if not seeds.is_dir():
-        common.fail(f"No seeds folder at {display_path(seeds)}.")
-    project = common.compiled_project()
+        fail(f"No seeds folder at {display_path(seeds)}.")
+    project = compiled_project()
     with ProjectDatabase(project) as db:
         errors = load_config_seeds(db, seed_files(seeds))
         if errors:
             for error in errors:
                 if as_json:
-                    common.print_json_line({"file": error.split(":", 1)[0], "message": error})
+                    print_json_line({"file": error.split(":", 1)[0], "message": error})
                 else:
-                    common.out().print(Text.assemble(("✗ ", "red"), error))
-            common.fail(
+                    out().print(Text.assemble(("✗ ", "red"), error))
+            fail(
                 f"{len(errors)} seed file(s) in {display_path(seeds)} cannot be loaded; "
                 "`goals build` would fail on them too."
             )
@@ -211,7 +209,7 @@ def validate(
         changes = db.scalar(f"select count(*) from {db.relation('stg_seeds__goal_status_changes')}")
     if as_json:
         for problem in problems:
-            common.print_json_line(
+            print_json_line(
                 {
                     "file": problem.file,
                     "lines": list(problem.lines),
@@ -225,7 +223,7 @@ def validate(
     else:
         print_problems(problems)
     if problems:
-        common.fail(
+        fail(
             f"{len(problems)} problem(s) in {display_path(seeds)}: `goals build` would stop "
             'with "Invalid goals configuration".'
         )
@@ -234,9 +232,9 @@ def validate(
         f"change(s), {workspaces} workspace(s)."
     )
     if as_json:
-        common.note(summary)
+        note(summary)
     else:
-        common.out().print(Text.assemble(("✓ ", "green"), summary))
+        out().print(Text.assemble(("✓ ", "green"), summary))
 
 
 def register(app: typer.Typer) -> None:

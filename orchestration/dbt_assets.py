@@ -7,7 +7,6 @@ as asset checks."""
 import json
 import shutil
 from collections.abc import Iterator, Mapping
-from pathlib import Path
 from typing import Any
 
 import duckdb
@@ -26,26 +25,15 @@ from dagster import (
 )
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_assets
 
-from ingest.warehouse import WarehouseLockedError, connect
-from orchestration.configuration_state import (
-    can_skip_configuration,
-    configuration_fingerprint,
-    configuration_relations,
-    record_fingerprint,
-    stored_fingerprint,
-    target_name,
-)
-from orchestration.helpers import (
+from goals_core.dbt_runner import build_args
+from orchestration.dbt_nodes import ROW_COUNT_KEY, dbt_group_name, model_relations
+from orchestration.locks import (
     DUCKDB_WRITER_POOL,
     LOCK_RETRY_POLICY,
-    ROW_COUNT_KEY,
     WarehouseBusyError,
-    dbt_build_args,
-    dbt_group_name,
     is_lock_error,
     lock_exception,
     lock_failure_message,
-    model_relations,
 )
 from orchestration.resources import WarehouseResource
 
@@ -72,6 +60,26 @@ class DbtBuildConfig(Config):
     instead of processing only what was loaded since the last run."""
 
 
+def dbt_build_args(
+    *,
+    with_unit_tests: bool = False,
+    dbt_vars: Mapping[str, Any] | None = None,
+    full_refresh: bool = False,
+) -> list[str]:
+    """Arguments of the `dbt build` the dbt assets run: those of `goals build`
+    (goals_core.dbt_runner.build_args).
+
+    Selection is left to dagster-dbt (it adds `--select`/`--selector` for the assets and
+    checks of the run). Unit tests are for CI (`goals build --unit-tests`, pytest), never
+    for scheduled runs, so they are excluded unless asked for. A scheduled run is
+    incremental; `full_refresh` rebuilds the incremental models from every raw event.
+    """
+    return [
+        "build",
+        *build_args(with_unit_tests=with_unit_tests, full_refresh=full_refresh, dbt_vars=dbt_vars),
+    ]
+
+
 def load_manifest(project: DbtProject) -> dict[str, Any]:
     with open(project.manifest_path, encoding="utf-8") as handle:
         manifest: dict[str, Any] = json.load(handle)
@@ -87,7 +95,6 @@ def build_dbt_assets(
     """`dbt build` of the whole project (minus unit tests) in the DuckDB writer pool."""
     manifest = load_manifest(project)
     relations = model_relations(manifest)
-    configuration = configuration_relations(manifest["nodes"].values())
 
     @dbt_assets(
         manifest=project.manifest_path,
@@ -103,18 +110,7 @@ def build_dbt_assets(
         warehouse: WarehouseResource,
         config: DbtBuildConfig,
     ) -> Iterator[DbtEvent]:
-        # Only a run of every dbt asset may leave the configuration out or record it.
-        whole = not context.is_subset and target_name() == "duckdb"
-        fingerprint = configuration_fingerprint(Path(dbt.project_dir))
-        skip = whole and can_skip_configuration(
-            _stored_fingerprint(context, warehouse), fingerprint, full_refresh=config.full_refresh
-        )
-        if skip:
-            context.log.info(
-                "The configuration (tag:configuration) is unchanged since its last successful "
-                "build: left out of this run."
-            )
-        args = dbt_build_args(full_refresh=config.full_refresh, skip_configuration=skip)
+        args = dbt_build_args(full_refresh=config.full_refresh)
         with warehouse.dbt_env() as db_path:
             invocation = dbt.cli(args, context=context, raise_on_error=False)
         # DuckDB allows one writer: collect every event first, so that the dbt process has
@@ -131,8 +127,6 @@ def build_dbt_assets(
             )
 
         counts = _row_counts(context, warehouse, events, relations)
-        if error is None and whole and not skip:
-            _record_fingerprint(context, warehouse, fingerprint, configuration)
         if error is None and own_target:
             # Each invocation writes artifacts to its own target/<step>-<run>-<id> folder;
             # kept when dbt failed (dbt.log, compiled SQL), removed otherwise.
@@ -151,32 +145,6 @@ def build_dbt_assets(
             raise Failure(description=error_text, allow_retries=False)
 
     return goals_dbt
-
-
-def _stored_fingerprint(context: AssetExecutionContext, warehouse: WarehouseResource) -> str | None:
-    """The configuration fingerprint the warehouse holds; None when it cannot be read at
-    once (the run then builds the configuration, and a held lock is left to dbt and the
-    step's retry policy, as before)."""
-    try:
-        with connect(warehouse.path(), lock_timeout=0) as con:
-            return stored_fingerprint(con)
-    except (WarehouseLockedError, duckdb.Error) as exc:
-        context.log.info(f"Configuration fingerprint not read, building it: {exc}")
-        return None
-
-
-def _record_fingerprint(
-    context: AssetExecutionContext,
-    warehouse: WarehouseResource,
-    fingerprint: str,
-    configuration: list[str],
-) -> None:
-    try:
-        with warehouse.connect() as con:
-            record_fingerprint(con, fingerprint, configuration)
-    except (WarehouseBusyError, duckdb.Error) as exc:
-        # harmless: the next run builds the configuration and records it
-        context.log.warning(f"Configuration fingerprint not recorded: {exc}")
 
 
 def _unique_id(event: Output | AssetMaterialization) -> str | None:

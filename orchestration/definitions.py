@@ -8,9 +8,9 @@ from pathlib import Path
 from dagster import Definitions, RetryPolicy
 
 from orchestration.dbt_assets import GoalsDbtTranslator, build_dbt_assets, load_manifest
-from orchestration.helpers import LOCK_RETRY_POLICY
 from orchestration.ingest_assets import build_ingest_assets
 from orchestration.jobs import build_main_job
+from orchestration.locks import LOCK_RETRY_POLICY
 from orchestration.project import PROJECT_DIR, prepared_dbt_project
 from orchestration.resources import LandingFolder, WarehouseResource, build_dbt_resource
 from orchestration.schedules import build_daily_schedule

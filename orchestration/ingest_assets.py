@@ -29,18 +29,20 @@ from dagster_dbt import DagsterDbtTranslator
 
 from ingest.loader import FileResult, ingest_paths
 from ingest.schema import ensure_raw_schema
-from orchestration.helpers import (
-    DUCKDB_WRITER_POOL,
-    LOCK_RETRY_POLICY,
+from orchestration.dbt_nodes import (
     RAW_EVENTS_TABLE,
     RAW_SOURCE_NAME,
     ROW_COUNT_KEY,
     RawTable,
+    source_tables,
+)
+from orchestration.locks import (
+    DUCKDB_WRITER_POOL,
+    LOCK_RETRY_POLICY,
     WarehouseBusyError,
     is_lock_error,
     lock_exception,
     lock_failure_message,
-    source_tables,
 )
 from orchestration.resources import LandingFolder, WarehouseResource
 

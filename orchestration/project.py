@@ -11,20 +11,22 @@ once: the others wait on a file lock and find the fingerprint current.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import os
 import shutil
 import subprocess
 import sys
+from collections.abc import Iterable
 from pathlib import Path
 
 from dagster_dbt import DbtProject
 from filelock import FileLock
 
-from orchestration.dbt_files import manifest_inputs, project_config
-from orchestration.helpers import manifest_fingerprint, manifest_is_stale
+from goals_core.dbt_files import manifest_inputs, project_config
+from goals_core.paths import PROJECT_DIR
 
-PROJECT_DIR = Path(__file__).resolve().parent.parent
+__all__ = ["PROJECT_DIR", "dbt_project", "manifest_fingerprint", "prepared_dbt_project"]
 # Dagster's own target folder: `goals build` and plain `dbt` runs rewrite target/manifest.json
 # while the code location may be reading it.
 TARGET_PATH = Path("target") / "dagster"
@@ -103,6 +105,30 @@ def _dbt_parse(project: DbtProject) -> None:
             f"`dbt parse` failed in {project.project_dir} (exit {done.returncode}), so the "
             f"Dagster definitions cannot be built:\n{output.strip()}"
         )
+
+
+def manifest_fingerprint(project_dir: Path, inputs: Iterable[Path]) -> str:
+    """A digest of the inputs' names, sizes and mtimes: it changes when a dbt file is added,
+    removed, renamed or edited."""
+    digest = hashlib.sha256()
+    for path in sorted(inputs):
+        try:
+            stat = path.stat()
+        except FileNotFoundError:
+            continue
+        rel = path.relative_to(project_dir) if path.is_relative_to(project_dir) else path
+        digest.update(f"{rel.as_posix()}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode())
+    return digest.hexdigest()
+
+
+def manifest_is_stale(manifest_path: Path, fingerprint_path: Path, fingerprint: str) -> bool:
+    """True when the manifest is missing or was not parsed from the current inputs."""
+    if not manifest_path.is_file():
+        return True
+    try:
+        return fingerprint_path.read_text(encoding="utf-8").strip() != fingerprint
+    except FileNotFoundError:
+        return True
 
 
 def prepared_dbt_project(project_dir: Path = PROJECT_DIR) -> DbtProject:

@@ -15,14 +15,12 @@ from dagster import ConfigurableResource
 from dagster_dbt import DbtCliResource, DbtProject
 from pydantic import Field
 
+from goals_core.dbt_runner import warehouse_env
+from goals_core.paths import resolve_db_path
 from ingest.loader import discover_files
-from ingest.warehouse import WarehouseLockedError, connect, default_db_path
-from orchestration.helpers import (
-    WarehouseBusyError,
-    is_lock_error,
-    is_settled,
-    lock_failure_message,
-)
+from ingest.warehouse import WarehouseLockedError, connect
+from orchestration.landing_files import is_settled
+from orchestration.locks import WarehouseBusyError, is_lock_error, lock_failure_message
 from orchestration.project import PROJECT_DIR, dbt_executable
 
 DEFAULT_LANDING_DIR = Path("data") / "landing"
@@ -51,7 +49,7 @@ class WarehouseResource(ConfigurableResource):
     )
 
     def path(self) -> Path:
-        return (Path(self.db_path) if self.db_path else default_db_path()).resolve()
+        return resolve_db_path(self.db_path or None).resolve()
 
     @contextmanager
     def connect(self) -> Iterator[duckdb.DuckDBPyConnection]:
@@ -76,16 +74,8 @@ class WarehouseResource(ConfigurableResource):
         """DUCKDB_PATH set to this warehouse while a dbt invocation starts."""
         path = self.path()
         path.parent.mkdir(parents=True, exist_ok=True)
-        with _DBT_ENV_LOCK:
-            saved = os.environ.get("DUCKDB_PATH")
-            os.environ["DUCKDB_PATH"] = str(path)
-            try:
-                yield path
-            finally:
-                if saved is None:
-                    os.environ.pop("DUCKDB_PATH", None)
-                else:
-                    os.environ["DUCKDB_PATH"] = saved
+        with _DBT_ENV_LOCK, warehouse_env(path):
+            yield path
 
     def known_sha256(self) -> tuple[set[str], set[str]]:
         """(contents in the ledger raw.loaded_files, contents set aside in raw.file_rejects),

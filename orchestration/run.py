@@ -6,8 +6,8 @@ from pathlib import Path
 
 from dagster import DagsterInstance, ExecuteInProcessResult, RetryPolicy
 
-from orchestration.helpers import LOCK_RETRY_POLICY
 from orchestration.jobs import MAIN_JOB_NAME
+from orchestration.locks import LOCK_RETRY_POLICY
 from orchestration.project import PROJECT_DIR
 from orchestration.resources import LandingFolder, WarehouseResource
 
@@ -61,7 +61,7 @@ def failure_messages(result: ExecuteInProcessResult) -> list[str]:
 
 def run_summary(result: ExecuteInProcessResult, seconds: float, landing_dir: str | Path) -> str:
     """One line: success or failure, files loaded, lines, marts built, checks, duration."""
-    from orchestration.helpers import RAW_EVENTS_TABLE, RAW_SOURCE_NAME, ROW_COUNT_KEY
+    from orchestration.dbt_nodes import RAW_EVENTS_TABLE, RAW_SOURCE_NAME, ROW_COUNT_KEY
 
     materialized: dict[tuple[str, ...], dict[str, object]] = {}
     for event in result.get_asset_materialization_events():

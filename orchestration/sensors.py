@@ -12,8 +12,8 @@ from dagster import (
     sensor,
 )
 
-from orchestration.helpers import decode_cursor, encode_cursor, hash_files, new_file_contents
 from orchestration.jobs import AssetJob
+from orchestration.landing_files import decode_cursor, encode_cursor, hash_files, new_file_contents
 from orchestration.resources import LandingFolder, WarehouseBusyError, WarehouseResource
 
 LANDING_SENSOR_NAME = "landing_files"

@@ -33,10 +33,10 @@ from dagster_dbt import DagsterDbtTranslator
 from pydantic import Field
 
 from ingest.warehouse import WarehouseLockedError
-from orchestration.helpers import (
+from orchestration.dbt_nodes import dbt_group_name
+from orchestration.locks import (
     DUCKDB_WRITER_POOL,
     LOCK_RETRY_POLICY,
-    dbt_group_name,
     lock_exception,
     lock_failure_message,
 )

@@ -1,15 +1,18 @@
-{#- One row per chat conversation (docs/reference.md#33-attribution), over every event carrying its id: its
-    customer is the customer_id of its latest event naming one (by occurred_at, then
-    event_id), its flow the flow_id of its earliest event naming one. The span of its
-    chat activity (its widget events) lets an incremental attribution read events of
-    the few conversations active around an outcome only.
+{#- One row per chat conversation (docs/reference.md#33-attribution), over every event
+    carrying its id: its customer is the customer_id of its latest event naming one (by
+    occurred_at, then event_id), its flow the flow_id of its earliest event naming one.
+    The span of its chat activity (its widget events) lets the attribution read the
+    events of the few conversations active around an outcome only.
 
     Incremental: a run summarizes only the events loaded since the last one
     (loaded_at is strictly increasing per file) and folds each summary into the
     conversation's stored one; the (occurred_at, event_id) of the events that named
     the customer and the flow are kept so the fold picks the same ones a full
     build would. -#}
-{%- set watermark = goals_analytics.incremental_watermark('loaded_through') if is_incremental() else none %}
+{%- set watermark = none %}
+{%- if is_incremental() %}
+    {%- set watermark = goals_analytics.incremental_watermark('loaded_through') %}
+{%- endif %}
 with
 
 events as (
@@ -55,7 +58,9 @@ summarized as (
 
 stored as (
 
-    {{ goals_analytics.rows_matching(this, 'summarized', ['workspace_id', 'conversation_id']) }}
+    select stored.*
+    from {{ this }} as stored
+    where {{ goals_analytics.keys_occur_in('summarized', 'stored', ['workspace_id', 'conversation_id']) }}
 
 ),
 
@@ -78,8 +83,22 @@ folded as (
 
     from (
         select * from summarized
-        union all by name
-        select * from stored
+        union all
+        select
+            workspace_id,
+            conversation_id,
+            customer_id,
+            customer_named_by,
+            flow_id,
+            flow_named_by,
+            started_at,
+            last_activity_at,
+            first_chat_activity_at,
+            last_chat_activity_at,
+            event_count,
+            loaded_through
+
+        from stored
     ) as both_summaries
     group by workspace_id, conversation_id
 
@@ -87,11 +106,11 @@ folded as (
 
 {% else %}
 
-folded as (
+    folded as (
 
-    select * from summarized
+        select * from summarized
 
-),
+    ),
 
 {% endif %}
 

@@ -6,7 +6,17 @@
     (loaded_at is strictly increasing per file) and folds each day's summary into
     the stored one of the same day, so a late event (an old day, a new loaded_at)
     counts in its own day. -#}
-{%- set watermark = goals_analytics.incremental_watermark('loaded_through') if is_incremental() else none %}
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='delete+insert',
+        unique_key=['workspace_id', 'event_name', 'occurred_on'],
+        on_schema_change='fail',
+    )
+}}
+{%- set watermark = (
+    goals_analytics.incremental_watermark('loaded_through') if is_incremental() else none
+) %}
 with
 
 events as (
@@ -19,7 +29,7 @@ new_events as (
 
     select * from events
     {%- if watermark is not none %}
-    where loaded_at > {{ watermark }}
+        where loaded_at > {{ watermark }}
     {%- endif %}
 
 ),
@@ -42,39 +52,50 @@ summarized as (
 
 {% if is_incremental() %}
 
-stored as (
+    stored as (
 
-    {{ goals_analytics.rows_matching(this, 'summarized', ['workspace_id', 'event_name', 'occurred_on']) }}
+    select stored.*
+    from {{ this }} as stored
+    where {{ goals_analytics.keys_occur_in('summarized', 'stored', ['workspace_id', 'event_name', 'occurred_on']) }}
 
-),
+    ),
 
-folded as (
+    folded as (
 
-    select
-        workspace_id,
-        event_name,
-        occurred_on,
-        sum(events) as events,
-        min(first_occurred_at) as first_occurred_at,
-        max(last_occurred_at) as last_occurred_at,
-        max(loaded_through) as loaded_through
+        select
+            workspace_id,
+            event_name,
+            occurred_on,
+            sum(events) as events,
+            min(first_occurred_at) as first_occurred_at,
+            max(last_occurred_at) as last_occurred_at,
+            max(loaded_through) as loaded_through
 
     from (
         select * from summarized
-        union all by name
-        select * from stored
+        union all
+        select
+            stored.workspace_id,
+            stored.event_name,
+            stored.occurred_on,
+            stored.events,
+            stored.first_occurred_at,
+            stored.last_occurred_at,
+            stored.loaded_through
+
+        from stored
     ) as both_summaries
     group by workspace_id, event_name, occurred_on
 
-),
+    ),
 
 {% else %}
 
-folded as (
+    folded as (
 
-    select * from summarized
+        select * from summarized
 
-),
+    ),
 
 {% endif %}
 

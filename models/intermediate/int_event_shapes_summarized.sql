@@ -4,7 +4,17 @@
     properties is the costly part of the catalog, so it is incremental: a run
     summarizes the events loaded since the last one and keeps, per shape, the later
     example. -#}
-{%- set watermark = goals_analytics.incremental_watermark('loaded_through') if is_incremental() else none %}
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='delete+insert',
+        unique_key=['workspace_id', 'event_name', 'shape'],
+        on_schema_change='fail',
+    )
+}}
+{%- set watermark = (
+    goals_analytics.incremental_watermark('loaded_through') if is_incremental() else none
+) %}
 with
 
 events as (
@@ -17,7 +27,7 @@ new_events as (
 
     select * from events
     {%- if watermark is not none %}
-    where loaded_at > {{ watermark }}
+        where loaded_at > {{ watermark }}
     {%- endif %}
 
 ),
@@ -39,32 +49,41 @@ summarized as (
 
 {% if is_incremental() %}
 
-folded as (
+    folded as (
 
-    select
-        workspace_id,
-        event_name,
-        shape,
-        max_by(example_properties, example_of) as example_properties,
-        max(example_of) as example_of,
-        max(loaded_through) as loaded_through
+        select
+            workspace_id,
+            event_name,
+            shape,
+            max_by(example_properties, example_of) as example_properties,
+            max(example_of) as example_of,
+            max(loaded_through) as loaded_through
 
     from (
         select * from summarized
-        union all by name
-        {{ goals_analytics.rows_matching(this, 'summarized', ['workspace_id', 'event_name', 'shape']) }}
+        union all
+        select
+            stored.workspace_id,
+            stored.event_name,
+            stored.shape,
+            stored.example_properties,
+            stored.example_of,
+            stored.loaded_through
+
+        from {{ this }} as stored
+        where {{ goals_analytics.keys_occur_in('summarized', 'stored', ['workspace_id', 'event_name', 'shape']) }}
     ) as both_summaries
     group by workspace_id, event_name, shape
 
-),
+    ),
 
 {% else %}
 
-folded as (
+    folded as (
 
-    select * from summarized
+        select * from summarized
 
-),
+    ),
 
 {% endif %}
 

@@ -5,7 +5,8 @@
     Work is done per event, not per (event, goal) pair: an event's values at the keys its
     goals test are read and typed once, and a goal with conditions is found by a hash
     join on its most distinctive condition (key and typed value), so an event meets only
-    the goals that can match it, however many listen to its name. Every join is with the small
+    the goals that can match it, however many listen to its name (the goal side is built
+    once per configuration: int_goal_conditions_indexed). Every join is with the small
     goal tables, so a filter on loaded_at or goal_code reaches the event scan. -#}
 {%- set event_columns = [
     'workspace_id', 'event_id', 'event_name', 'event_source', 'occurred_at', 'customer_id',
@@ -21,7 +22,7 @@ events as (
 
 goals as (
 
-    select * from {{ ref('int_goals_validated') }}
+    select * from {{ ref('int_goal_conditions_indexed') }}
 
 ),
 
@@ -31,125 +32,22 @@ active_periods as (
 
 ),
 
-condition_maps as (
-
-    select
-        workspace_id,
-        goal_code,
-        {{ goals_analytics.json_object_to_map('match_conditions') }} as condition_map
-
-    from goals
-    where match_conditions is not null
-
-),
-
-condition_keys as (
-
-    select
-        workspace_id,
-        goal_code,
-        condition_map,
-        {{ goals_analytics.unnest_list('map_keys(condition_map)') }} as condition_key
-
-    from condition_maps
-
-),
-
-conditions as (
-
-    -- one row per condition: a literal top-level key and the typed signature
-    -- (json_value_signature) the event's value there must equal
-    select
-        workspace_id,
-        goal_code,
-        condition_key,
-        {{ goals_analytics.json_value_signature(
-            goals_analytics.map_json_value('condition_map', 'condition_key')
-        ) }} as condition_signature
-
-    from condition_keys
-
-),
-
-goal_paths as (
-
-    -- the JSONPath of each property path a goal reads, built once per goal
-    select
-        workspace_id,
-        goal_code,
-        {{ goals_analytics.json_property_path('value_property') }} as value_path,
-        {{ goals_analytics.json_property_path('currency_property') }} as currency_path,
-        {{ goals_analytics.json_property_path('base_value_property') }} as base_value_path,
-        {{ goals_analytics.json_property_path('base_currency_property') }} as base_currency_path,
-        {{ goals_analytics.json_property_path('dedupe_property') }} as dedupe_path
-
-    from goals
-
-),
-
-condition_spread as (
-
-    -- how many goals listening to the same event test the same key for the same value
-    select
-        conditions.*,
-        goals.trigger_event,
-        count(*) over (
-            partition by
-                conditions.workspace_id,
-                goals.trigger_event,
-                conditions.condition_key,
-                conditions.condition_signature
-        ) as goals_sharing
-
-    from conditions
-    inner join goals
-        on conditions.workspace_id = goals.workspace_id
-        and conditions.goal_code = goals.goal_code
-
-),
-
 goal_conditions as (
 
-    -- every condition of a goal as one list, and the one that finds the goal: its most
-    -- distinctive (shared by the fewest goals on the same event; `schema_version = 2`
-    -- on every goal would meet every event with all of them), then the first by key
-    select
-        workspace_id,
-        goal_code,
-        trigger_event,
-        list({
-            'condition_key': condition_key,
-            'condition_signature': condition_signature
-        }) as condition_list,
-        arg_min(condition_key, (goals_sharing, condition_key)) as finding_condition_key,
-        arg_min(condition_signature, (goals_sharing, condition_key))
-            as finding_condition_signature
-
-    from condition_spread
-    group by workspace_id, goal_code, trigger_event
+    select * from goals
+    where condition_list is not null
 
 ),
 
 tested_keys as (
 
-    -- per workspace and event name: every key that a goal listening to it tests, with
-    -- its JSONPath
-    select
+    -- per workspace and event name: every key that a goal listening to it tests
+    select distinct
         workspace_id,
         trigger_event,
-        list(distinct {
-            'condition_key': condition.condition_key,
-            'json_path': {{ goals_analytics.json_key_path('condition.condition_key') }}
-        }) as tested_keys
+        trigger_tested_keys as tested_keys
 
-    from (
-        select
-            workspace_id,
-            trigger_event,
-            {{ goals_analytics.unnest_list('condition_list') }} as condition
-        from goal_conditions
-    ) as goal_condition_rows
-    group by workspace_id, trigger_event
+    from goals
 
 ),
 
@@ -157,7 +55,7 @@ trigger_events as (
 
     select
         {% for column in event_columns -%}
-        events.{{ column }},
+            events.{{ column }},
         {% endfor -%}
         tested_keys.tested_keys
 
@@ -166,11 +64,11 @@ trigger_events as (
         on events.workspace_id = tested_keys.workspace_id
         and events.event_name = tested_keys.trigger_event
     where exists (
-        select 1
-        from goals
-        where goals.workspace_id = events.workspace_id
-            and goals.trigger_event = events.event_name
-    )
+            select 1
+            from goals
+            where goals.workspace_id = events.workspace_id
+                and goals.trigger_event = events.event_name
+        )
 
 ),
 
@@ -214,7 +112,7 @@ candidates as (
     -- goals with conditions, found by their finding condition
     select
         {% for column in event_columns -%}
-        finding_condition_hits.{{ column }},
+            finding_condition_hits.{{ column }},
         {% endfor -%}
         finding_condition_hits.property_conditions,
         goal_conditions.goal_code,
@@ -224,17 +122,18 @@ candidates as (
     inner join goal_conditions
         on finding_condition_hits.workspace_id = goal_conditions.workspace_id
         and finding_condition_hits.event_name = goal_conditions.trigger_event
-        and finding_condition_hits.property_condition.condition_key
-            = goal_conditions.finding_condition_key
-        and finding_condition_hits.property_condition.condition_signature
-            = goal_conditions.finding_condition_signature
+        -- a struct's fields, which sqlfluff takes for a table reference
+        and finding_condition_hits.property_condition.condition_key  -- noqa: RF01
+        = goal_conditions.finding_condition_key
+        and finding_condition_hits.property_condition.condition_signature  -- noqa: RF01
+        = goal_conditions.finding_condition_signature
 
     union all
 
     -- goals without conditions (none set, or an empty object): every trigger event
     select
         {% for column in event_columns -%}
-        typed_events.{{ column }},
+            typed_events.{{ column }},
         {% endfor -%}
         typed_events.property_conditions,
         goals.goal_code,
@@ -244,12 +143,7 @@ candidates as (
     inner join goals
         on typed_events.workspace_id = goals.workspace_id
         and typed_events.event_name = goals.trigger_event
-    where not exists (
-        select 1
-        from goal_conditions
-        where goal_conditions.workspace_id = goals.workspace_id
-            and goal_conditions.goal_code = goals.goal_code
-    )
+    where goals.condition_list is null
 
 ),
 
@@ -257,23 +151,27 @@ matched as (
 
     select
         candidates.*,
-        goal_paths.value_path,
-        goal_paths.currency_path,
-        goal_paths.base_value_path,
-        goal_paths.base_currency_path,
-        goal_paths.dedupe_path
+        goals.value_path,
+        goals.currency_path,
+        goals.base_value_path,
+        goals.base_currency_path,
+        goals.dedupe_path
 
     from candidates
-    inner join goal_paths
-        on candidates.workspace_id = goal_paths.workspace_id
-        and candidates.goal_code = goal_paths.goal_code
+    inner join goals
+        on candidates.workspace_id = goals.workspace_id
+        and candidates.goal_code = goals.goal_code
     inner join active_periods
         on candidates.workspace_id = active_periods.workspace_id
         and candidates.goal_code = active_periods.goal_code
-        and (active_periods.active_from is null
-            or candidates.occurred_at >= active_periods.active_from)
-        and (active_periods.active_until is null
-            or candidates.occurred_at < active_periods.active_until)
+        and (
+            active_periods.active_from is null
+            or candidates.occurred_at >= active_periods.active_from
+        )
+        and (
+            active_periods.active_until is null
+            or candidates.occurred_at < active_periods.active_until
+        )
     -- every condition holds: the event's typed values include each of the goal's
     where {{ goals_analytics.list_contains_all(
         'candidates.property_conditions', 'candidates.condition_list'
@@ -288,7 +186,8 @@ read_paths as (
         {{ goals_analytics.property_json('properties', 'value_path') }} as value_json,
         {{ goals_analytics.property_json('properties', 'currency_path') }} as currency_json,
         {{ goals_analytics.property_json('properties', 'base_value_path') }} as base_value_json,
-        {{ goals_analytics.property_json('properties', 'base_currency_path') }} as base_currency_json,
+        {{ goals_analytics.property_json('properties', 'base_currency_path') }}
+            as base_currency_json,
         {{ goals_analytics.property_json('properties', 'dedupe_path') }} as dedupe_json
 
     from matched

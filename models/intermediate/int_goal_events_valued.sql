@@ -90,7 +90,8 @@ final as (
         customer_id,
         conversation_id,
         attribution_window_hours,
-        outcome_value as value,
+        -- the marts' column name
+        outcome_value as value,  -- noqa: RF04
         case
             when outcome_value is not null
                 then coalesce(property_currency, goal_currency, workspace_base_currency)

@@ -1,5 +1,5 @@
-{#- One outcome per equal dedupe value (docs/reference.md#31-matching): every valued match, less the later
-    ones of a goal whose dedupe_property value repeats. -#}
+{#- One outcome per equal dedupe value (docs/reference.md#31-matching): every valued
+    match, less the later ones of a goal whose dedupe_property value repeats. -#}
 with
 
 valued as {{ goals_analytics.materialized() }} (

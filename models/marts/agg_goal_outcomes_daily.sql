@@ -20,7 +20,8 @@ localized as (
 
     select
         outcomes.*,
-        {{ goals_analytics.to_local_date('outcomes.occurred_at', 'workspaces.time_zone') }} as outcome_date
+        {{ goals_analytics.to_local_date('outcomes.occurred_at', 'workspaces.time_zone') }}
+            as outcome_date
 
     from outcomes
     inner join workspaces
@@ -43,12 +44,18 @@ final as (
             when none of its valued outcomes is chat-driven -#}
         cast(sum(value) as {{ goals_analytics.money_type() }}) as revenue,
         cast(
-            case when count(value) > 0 then coalesce(sum(value) filter (where is_chat_driven), 0) end
+            case
+                when count(value) > 0
+                    then coalesce(sum(value) filter (where is_chat_driven), 0)
+            end
             as {{ goals_analytics.money_type() }}
         ) as chat_driven_revenue,
         cast(sum(base_value) as {{ goals_analytics.money_type() }}) as base_revenue,
         cast(
-            case when count(base_value) > 0 then coalesce(sum(base_value) filter (where is_chat_driven), 0) end
+            case
+                when count(base_value) > 0
+                    then coalesce(sum(base_value) filter (where is_chat_driven), 0)
+            end
             as {{ goals_analytics.money_type() }}
         ) as chat_driven_base_revenue
 

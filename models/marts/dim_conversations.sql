@@ -1,17 +1,28 @@
-{#- One row per chat conversation.
+{#- One row per chat conversation (docs/reference.md#4-marts).
 
-    Incremental: only the conversations int_conversations_summarized queued as
-    changed since the last run; the pre-hook has deleted their old rows
-    (delete_pending_changes). Without a queue to apply, every conversation. -#}
-{%- set changes = goals_analytics.pending_changes(ref('int_conversations_summarized')) %}
+    Incremental: the conversations with events loaded since the previous complete run
+    (their loaded_through is later), replaced by their current summary. -#}
+{{ config(
+    materialized='incremental',
+    incremental_strategy='delete+insert',
+    unique_key=['workspace_id', 'conversation_id'],
+    on_schema_change='fail',
+) }}
+{%- set scope = goals_analytics.run_scope() %}
 with
 
 conversations as (
 
-    {%- if changes is not none %}
-    {{ goals_analytics.rows_matching(ref('int_conversations_summarized'), changes, goals_analytics.key_columns()) }}
-    {%- else %}
     select * from {{ ref('int_conversations_summarized') }}
+
+),
+
+changed as (
+
+    select *
+    from conversations
+    {%- if is_incremental() and not scope.full %}
+    where loaded_through > {{ scope.events_loaded_after }}
     {%- endif %}
 
 ),
@@ -27,7 +38,7 @@ final as (
         last_activity_at,
         event_count
 
-    from conversations
+    from changed
 
 )
 

@@ -9,13 +9,8 @@
     only the events of the days its bounds cut (its first day and the reference
     day), read from the events with a literal range per day so DuckDB skips the row
     groups of other days. A day is whole or cut in a window, never both. The
-    property shapes come from int_event_shapes_summarized (incremental), so only
-    the distinct shapes are unnested. -#}
+    property keys come from int_event_keys_summarized. -#}
 {%- set reference_at = goals_analytics.reference_time() %}
-{#- examples are for reading, not for copying values: a longer string is cut (ending
-    with '…'), a longer object or array left out (_marts__models.yml) -#}
-{%- set example_max_chars = 200 %}
-{%- set example_max_container_chars = 1000 %}
 {%- set window_days = [7, 30, 90] %}
 {#- The first instant of each day a window bound cuts, written into cut_day_events'
     filter as expressions DuckDB folds to constants (now() too): its scan then skips
@@ -40,9 +35,9 @@ daily_counts as (
 
 ),
 
-shapes as (
+property_keys as (
 
-    select * from {{ ref('int_event_shapes_summarized') }}
+    select * from {{ ref('int_event_keys_summarized') }}
 
 ),
 
@@ -55,12 +50,12 @@ reference as (
 windows as (
 
     select
-        reference_at,
-        cast(reference_at as date) as reference_on,
         {%- for days in window_days %}
-        reference_at - interval {{ days }} day as window_{{ days }}_start_at,
-        cast(reference_at - interval {{ days }} day as date) as window_{{ days }}_start_on{{ ',' if not loop.last else '' }}
+            reference_at - interval {{ days }} day as window_{{ days }}_start_at,
+            cast(reference_at - interval {{ days }} day as date) as window_{{ days }}_start_on,
         {%- endfor %}
+        reference_at,
+        cast(reference_at as date) as reference_on
 
     from reference
 
@@ -75,25 +70,30 @@ cut_day_events as (
 
     from events
     where
-    {%- for day_start in cut_day_starts %}
-        {{ 'or ' if not loop.first else '' }}(occurred_at >= {{ day_start }} and occurred_at < {{ day_start }} + interval 1 day)
-    {%- endfor %}
+        {%- for day_start in cut_day_starts %}
+            {{ 'or' if not loop.first }} (
+                occurred_at >= {{ day_start }}
+                and occurred_at < {{ day_start }} + interval 1 day
+            )
+        {%- endfor %}
 
 ),
 
 cut_day_counts as (
 
     select
-        cut_day_events.workspace_id,
-        cut_day_events.event_name,
         {%- for days in window_days %}
-        count(*) filter (
-            where cast(cut_day_events.occurred_at as date)
+            count(*) filter (
+                where (
+                    cast(cut_day_events.occurred_at as date)
                     in (windows.window_{{ days }}_start_on, windows.reference_on)
-                and cut_day_events.occurred_at > windows.window_{{ days }}_start_at
-                and cut_day_events.occurred_at <= windows.reference_at
-        ) as events_last_{{ days }}_days{{ ',' if not loop.last else '' }}
+                    and cut_day_events.occurred_at > windows.window_{{ days }}_start_at
+                    and cut_day_events.occurred_at <= windows.reference_at
+                )
+            ) as events_last_{{ days }}_days,
         {%- endfor %}
+        cut_day_events.workspace_id,
+        cut_day_events.event_name
 
     from cut_day_events
     cross join windows
@@ -107,10 +107,12 @@ whole_day_counts as (
         daily_counts.workspace_id,
         daily_counts.event_name,
         {%- for days in window_days %}
-        sum(daily_counts.events) filter (
-            where daily_counts.occurred_on > windows.window_{{ days }}_start_on
-                and daily_counts.occurred_on < windows.reference_on
-        ) as events_last_{{ days }}_days,
+            sum(daily_counts.events) filter (
+                where (
+                    daily_counts.occurred_on > windows.window_{{ days }}_start_on
+                    and daily_counts.occurred_on < windows.reference_on
+                )
+            ) as events_last_{{ days }}_days,
         {%- endfor %}
         sum(daily_counts.events) as events_total,
         min(daily_counts.first_occurred_at) as first_seen_at,
@@ -128,11 +130,11 @@ counts as (
         whole_day_counts.workspace_id,
         whole_day_counts.event_name,
         {%- for days in window_days %}
-        cast(
-            coalesce(whole_day_counts.events_last_{{ days }}_days, 0)
-            + coalesce(cut_day_counts.events_last_{{ days }}_days, 0)
-            as bigint
-        ) as events_last_{{ days }}_days,
+            cast(
+                coalesce(whole_day_counts.events_last_{{ days }}_days, 0)
+                + coalesce(cut_day_counts.events_last_{{ days }}_days, 0)
+                as bigint
+            ) as events_last_{{ days }}_days,
         {%- endfor %}
         cast(whole_day_counts.events_total as bigint) as events_total,
         whole_day_counts.first_seen_at,
@@ -142,78 +144,6 @@ counts as (
     left join cut_day_counts
         on whole_day_counts.workspace_id = cut_day_counts.workspace_id
         and whole_day_counts.event_name = cut_day_counts.event_name
-
-),
-
-shape_keys as (
-
-    select
-        workspace_id,
-        event_name,
-        example_of,
-        {{ goals_analytics.json_object_to_map('shape') }} as shape_map,
-        {{ goals_analytics.json_object_to_map('example_properties') }} as example_map,
-        {{ goals_analytics.unnest_list("map_keys(" ~ goals_analytics.json_object_to_map('shape') ~ ")") }}
-            as property_key
-
-    from shapes
-
-),
-
-key_types as (
-
-    select
-        workspace_id,
-        event_name,
-        property_key,
-        example_of,
-        case
-            when shape_map[property_key] is null then 'null'
-            when left(shape_map[property_key], 1) = '{' then 'object'
-            when left(shape_map[property_key], 1) = '[' then 'array'
-            when shape_map[property_key] = '"VARCHAR"' then 'string'
-            when shape_map[property_key] = '"BOOLEAN"' then 'boolean'
-            when shape_map[property_key] = '"NULL"' then 'null'
-            else 'number'
-        end as json_type,
-        {{ goals_analytics.map_json_value('example_map', 'property_key') }} as example_value
-
-    from shape_keys
-
-),
-
-keys_summarized as (
-
-    select
-        workspace_id,
-        event_name,
-        property_key,
-        list_sort(list_distinct(list(json_type))) as json_types,
-        max_by(example_value, example_of) filter (where example_value <> 'null') as example_value
-
-    from key_types
-    group by workspace_id, event_name, property_key
-
-),
-
-keys_per_event as (
-
-    select
-        workspace_id,
-        event_name,
-        to_json(list(
-            {
-                'key': property_key,
-                'types': json_types,
-                'example': json({{ goals_analytics.bounded_json_example(
-                    'example_value', example_max_chars, example_max_container_chars
-                ) }}),
-            }
-            order by property_key
-        )) as property_keys
-
-    from keys_summarized
-    group by workspace_id, event_name
 
 ),
 
@@ -228,12 +158,12 @@ final as (
         counts.events_total,
         counts.first_seen_at,
         counts.last_seen_at,
-        coalesce(keys_per_event.property_keys, json('[]')) as property_keys
+        coalesce(property_keys.property_keys, json('[]')) as property_keys
 
     from counts
-    left join keys_per_event
-        on counts.workspace_id = keys_per_event.workspace_id
-        and counts.event_name = keys_per_event.event_name
+    left join property_keys
+        on counts.workspace_id = property_keys.workspace_id
+        and counts.event_name = property_keys.event_name
 
 )
 

@@ -1,17 +1,35 @@
 {#- One row per goal outcome (docs/reference.md#4-marts).
 
-    Incremental: only the outcomes whose keys int_goal_outcomes_attributed queued as
-    replaced or removed since the last run; the pre-hook has deleted their old rows
-    (delete_pending_changes). Without a queue to apply, every outcome. -#}
-{%- set changes = goals_analytics.pending_changes(ref('int_goal_outcomes_attributed')) %}
+    Incremental: applies the stored outcomes written since the previous complete run
+    (run_id from this run's on: the work of a run that did not finish is applied
+    again). Its pre-hooks delete, in the model's transaction, the rows of outcomes
+    that are gone (macros/incremental/delete_removed_outcomes.sql). -#}
+{{ config(
+    materialized='incremental',
+    incremental_strategy='delete+insert',
+    unique_key=['workspace_id', 'goal_code', 'event_id'],
+    on_schema_change='fail',
+    pre_hook=[
+        "{{ goals_analytics.delete_removed_outcomes(ref('int_goal_outcomes_attributed')) }}",
+        "{{ goals_analytics.delete_vanished_outcomes(ref('int_goal_outcomes_attributed')) }}",
+    ],
+) }}
+{%- set scope = goals_analytics.run_scope() %}
 with
 
-outcomes as (
+stored as (
 
-    {%- if changes is not none %}
-    {{ goals_analytics.rows_matching(ref('int_goal_outcomes_attributed'), changes, goals_analytics.key_columns()) }}
-    {%- else %}
     select * from {{ ref('int_goal_outcomes_attributed') }}
+
+),
+
+changed as (
+
+    select *
+    from stored
+    where not is_removed
+    {%- if is_incremental() %}
+        and run_id >= {{ scope.run_id }}
     {%- endif %}
 
 ),
@@ -41,7 +59,7 @@ final as (
         base_value_source,
         value_issue
 
-    from outcomes
+    from changed
 
 )
 

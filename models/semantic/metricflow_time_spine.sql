@@ -1,5 +1,7 @@
 {#- One row per calendar day, 2000-01-01 to 2050-12-31: the time spine MetricFlow needs to
-    list days, weeks and months. -#}
+    list days, weeks and months. A table, unlike the rest of the folder (views over the
+    marts): its 18,628 rows never change, so queries read them instead of generating them. -#}
+{{ config(materialized='table') }}
 with
 
 days as (

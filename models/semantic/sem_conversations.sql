@@ -18,7 +18,8 @@ final as (
 
     select
         conversations.*,
-        {{ goals_analytics.to_local_date('conversations.started_at', 'workspaces.timezone') }} as started_date
+        {{ goals_analytics.to_local_date('conversations.started_at', 'workspaces.timezone') }}
+            as started_date
 
     from conversations
     inner join workspaces

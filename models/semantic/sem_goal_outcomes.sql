@@ -19,7 +19,8 @@ final as (
 
     select
         outcomes.*,
-        {{ goals_analytics.to_local_date('outcomes.occurred_at', 'workspaces.timezone') }} as outcome_date
+        {{ goals_analytics.to_local_date('outcomes.occurred_at', 'workspaces.timezone') }}
+            as outcome_date
 
     from outcomes
     inner join workspaces

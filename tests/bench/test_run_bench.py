@@ -9,7 +9,7 @@ from types import ModuleType
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
+from tests.support import PROJECT_DIR as ROOT
 
 
 def _load() -> ModuleType:

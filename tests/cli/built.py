@@ -8,15 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.cli.helpers import (
-    GOAL_COLUMNS,
-    NOW,
-    Event,
-    ago,
-    copy_project,
-    create_warehouse,
-    run_dbt,
-)
+from tests.cli.helpers import GOAL_COLUMNS, NOW, Event, ago, create_warehouse
+from tests.support import copy_project, run_dbt
 
 WORKSPACES = "workspace_id,base_currency,timezone\nws_t,EUR,UTC\nws_o,USD,\n"
 

@@ -8,7 +8,8 @@ from collections.abc import Iterator
 
 import pytest
 
-from cli import _common
+from cli import compiled_project
+from goals_core import timestamps
 from tests.cli.built import Built, build
 from tests.cli.helpers import NOW, Goals
 
@@ -16,18 +17,18 @@ from tests.cli.helpers import NOW, Goals
 @pytest.fixture(scope="session", autouse=True)
 def _compile_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
     """A compile cache of this test session (the first command compiles the project)."""
-    saved = os.environ.get(_common.CACHE_DIR_ENV)
-    os.environ[_common.CACHE_DIR_ENV] = str(tmp_path_factory.mktemp("compile-cache"))
+    saved = os.environ.get(compiled_project.CACHE_DIR_ENV)
+    os.environ[compiled_project.CACHE_DIR_ENV] = str(tmp_path_factory.mktemp("compile-cache"))
     yield
     if saved is None:
-        os.environ.pop(_common.CACHE_DIR_ENV, None)
+        os.environ.pop(compiled_project.CACHE_DIR_ENV, None)
     else:
-        os.environ[_common.CACHE_DIR_ENV] = saved
+        os.environ[compiled_project.CACHE_DIR_ENV] = saved
 
 
 @pytest.fixture(autouse=True)
 def _fixed_now(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(_common, "utc_now", lambda: NOW)
+    monkeypatch.setattr(timestamps, "utc_now", lambda: NOW)
     monkeypatch.delenv("DUCKDB_PATH", raising=False)
     monkeypatch.setenv("GOALS_LOCK_TIMEOUT_S", "0")
 

@@ -1,14 +1,10 @@
 """Helpers of the CLI tests: a `goals` app with the commands under test, throwaway
-warehouses filled with raw events, a fixed "now" and a copy of the dbt project to build
-marts with."""
+warehouses filled with raw events and a fixed "now" (copies of the dbt project and dbt
+runs: tests/support.py)."""
 
 from __future__ import annotations
 
 import json
-import os
-import shutil
-import subprocess
-import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -20,11 +16,7 @@ from typer.testing import CliRunner, Result
 
 from demo.edge_cases import GOAL_COLUMNS as EDGE_CASE_GOAL_COLUMNS
 
-PROJECT_DIR = Path(__file__).resolve().parents[2]
-DBT = Path(sys.executable).with_name("dbt")
-PROJECT_PARTS = ("dbt_project.yml", "profiles.yml", "models", "macros", "seeds", "tests/dbt")
-
-#: The tests' "now": every command reads the clock through cli._common.utc_now.
+#: The tests' "now": every command reads the clock through goals_core.timestamps.utc_now.
 NOW = datetime.now(UTC).replace(tzinfo=None, microsecond=0)
 
 #: The header line of goals.csv.
@@ -126,39 +118,3 @@ class Goals:
 
 def json_lines(text: str) -> list[dict[str, Any]]:
     return [json.loads(line) for line in text.splitlines() if line.strip()]
-
-
-# --------------------------------------------------------------------------- dbt
-
-
-def copy_project(destination: Path) -> Path:
-    """A copy of the dbt project whose seeds a test may overwrite."""
-    for part in PROJECT_PARTS:
-        source = PROJECT_DIR / part
-        target = destination / part
-        if source.is_dir():
-            shutil.copytree(source, target, ignore=shutil.ignore_patterns("__pycache__"))
-        else:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(source, target)
-    return destination
-
-
-def run_dbt(project_dir: Path, db_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    """dbt in a subprocess, with the machine's time zone away from UTC."""
-    target = db_path.parent / "dbt-target"
-    env = {
-        **os.environ,
-        "DUCKDB_PATH": str(db_path),
-        "TZ": "America/Los_Angeles",
-        "DBT_TARGET_PATH": str(target),
-        "DBT_LOG_PATH": str(target / "logs"),
-        "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
-    }
-    return subprocess.run(
-        [str(DBT), *args, "--project-dir", str(project_dir), "--profiles-dir", str(project_dir)],
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-    )

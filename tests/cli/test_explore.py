@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from tests.cli.helpers import NOW, Event, Goals, ago, create_warehouse, json_lines
+from tests.support import PROJECT_DIR
 
 EVENTS = [
     Event("e1", "purchase", ago(days=1), '{"order_id": "A-1", "total": 49.90}'),
@@ -228,7 +229,7 @@ def test_subprocess_in_another_time_zone(warehouse: Path) -> None:
         capture_output=True,
         text=True,
         check=False,
-        cwd=Path(__file__).resolve().parents[2],
+        cwd=PROJECT_DIR,
     )
     assert completed.returncode == 0, completed.stderr
     rows = json_lines(completed.stdout)

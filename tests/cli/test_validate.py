@@ -8,15 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.cli.helpers import (
-    GOAL_COLUMNS,
-    PROJECT_DIR,
-    Goals,
-    copy_project,
-    create_warehouse,
-    json_lines,
-    run_dbt,
-)
+from tests.cli.helpers import GOAL_COLUMNS, Goals, create_warehouse, json_lines
+from tests.support import PROJECT_DIR, copy_project, run_dbt
 
 # line 1 is the header; line 6-7 is one record (a quoted line break); line 9 is blank
 BAD_GOALS = (

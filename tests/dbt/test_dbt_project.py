@@ -9,7 +9,7 @@ from pathlib import Path
 import duckdb
 
 from demo.edge_cases import GOAL_COLUMNS as EDGE_CASE_GOAL_COLUMNS
-from tests.dbt.conftest import MARTS, PROJECT_DIR, copy_project, create_raw_tables, run_dbt
+from tests.support import MARTS, PROJECT_DIR, copy_project, create_raw_tables, run_dbt
 
 
 def test_build_runs_every_unit_and_data_test(warehouse: Path) -> None:

@@ -10,7 +10,7 @@ import re
 import pytest
 
 from ingest._sql import TIMESTAMP_RE
-from tests.dbt.conftest import PROJECT_DIR
+from tests.support import PROJECT_DIR
 
 SAMPLES = (
     "2026-01-05",
@@ -38,9 +38,9 @@ SAMPLES = (
 
 
 def _macro_pattern() -> str:
-    text = (PROJECT_DIR / "macros" / "parse_iso8601_utc.sql").read_text(encoding="utf-8")
+    text = (PROJECT_DIR / "macros" / "time" / "parse_iso8601_utc.sql").read_text(encoding="utf-8")
     match = re.search(r"macro iso8601_pattern\(\) -%\}\s*\{\{ return\('([^']+)'\) \}\}", text)
-    assert match, "the regex of macros/parse_iso8601_utc.sql (iso8601_pattern) was not found"
+    assert match, "the regex of macros/time/parse_iso8601_utc.sql (iso8601_pattern) was not found"
     return match.group(1).replace("\\\\", "\\")  # a Jinja string literal
 
 

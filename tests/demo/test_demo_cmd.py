@@ -12,6 +12,7 @@ import typer
 
 from cli import demo_cmd
 from demo.generate import file_names
+from tests.support import PROJECT_DIR
 
 END = datetime(2026, 3, 1, 15, 0)
 
@@ -100,7 +101,7 @@ def test_a_warehouse_with_other_files_is_never_replaced(
 
 
 def _pipeline_ready() -> bool:
-    root = Path(__file__).resolve().parents[2]
+    root = PROJECT_DIR
     return importlib.util.find_spec("ingest.loader") is not None and any(
         (root / "models" / "marts").glob("*.sql")
     )

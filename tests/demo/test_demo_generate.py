@@ -31,8 +31,8 @@ from demo.generate import (
     next_day_events,
     next_day_file_name,
 )
+from tests.support import PROJECT_DIR as ROOT
 
-ROOT = Path(__file__).resolve().parents[2]
 OPTIONAL_STRINGS = ("conversation_id", "customer_id", "flow_id")
 TIMESTAMP = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{3})?Z$")
 

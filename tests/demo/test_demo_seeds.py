@@ -6,7 +6,6 @@ import csv
 import json
 import re
 from datetime import datetime
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import iso4217
@@ -14,8 +13,9 @@ import pytest
 
 from demo.edge_cases import GOAL_COLUMNS
 from demo.generate import DEFAULT_START, WORKSPACES, data_end
+from tests.support import PROJECT_DIR
 
-SEEDS = Path(__file__).resolve().parents[2] / "seeds"
+SEEDS = PROJECT_DIR / "seeds"
 
 
 def rows(name: str) -> tuple[list[str], list[dict[str, str]]]:

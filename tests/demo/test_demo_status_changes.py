@@ -7,8 +7,9 @@ from pathlib import Path
 
 from demo.generate import data_end
 from demo.status_changes import Sync, demo_change_rows, render, sync_demo_status_changes
+from tests.support import PROJECT_DIR
 
-SEEDS = Path(__file__).resolve().parents[2] / "seeds"
+SEEDS = PROJECT_DIR / "seeds"
 
 
 def test_the_default_anchor_gives_the_committed_seed() -> None:

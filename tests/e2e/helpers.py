@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import dataclasses
 import json
-import os
-import shutil
 import subprocess
 import sys
 from collections.abc import Callable, Iterable, Sequence
@@ -16,10 +14,10 @@ from pathlib import Path
 from typing import Any
 
 from tests.reference.spec_reference import Event, canonical_json, parse_json
+from tests.support import PROJECT_DIR as REPO
+from tests.support import DbtRun, copy_project, machine_env, run_dbt
 
-REPO = Path(__file__).resolve().parents[2]
 GENERATED_SEEDS = ("goals.csv", "goal_status_changes.csv", "workspaces.csv")
-MACHINE_TZ = "America/Los_Angeles"
 
 FCT_COLUMNS = [
     "outcome_id",
@@ -74,38 +72,9 @@ MONEY = {
 # --------------------------------------------------------------------------- project copy
 
 
-def copy_project(dest: Path, seeds_dir: Path) -> Path:
+def copy_project_with_seeds(dest: Path, seeds_dir: Path) -> Path:
     """The dbt project with the generated goals / status changes / workspaces seeds."""
-    dest.mkdir(parents=True, exist_ok=True)
-    for name in ("dbt_project.yml", "profiles.yml", "packages.yml"):
-        if (REPO / name).exists():
-            shutil.copy2(REPO / name, dest / name)
-    for folder in ("models", "macros", "analyses"):
-        if (REPO / folder).is_dir():
-            shutil.copytree(REPO / folder, dest / folder)
-    # generic tests live in the test path; singular tests run too (they must hold on any data)
-    if (REPO / "tests" / "dbt").is_dir():
-        shutil.copytree(
-            REPO / "tests" / "dbt",
-            dest / "tests" / "dbt",
-            ignore=shutil.ignore_patterns("*.py", "__pycache__"),
-        )
-    (dest / "seeds").mkdir()
-    for seed in (REPO / "seeds").glob("*.csv"):
-        if seed.name not in GENERATED_SEEDS:
-            shutil.copy2(seed, dest / "seeds" / seed.name)
-    for name in GENERATED_SEEDS:
-        shutil.copy2(seeds_dir / name, dest / "seeds" / name)
-    return dest
-
-
-def machine_env(db_path: Path, project_dir: Path | None = None) -> dict[str, str]:
-    env = dict(os.environ)
-    env.update(TZ=MACHINE_TZ, DUCKDB_PATH=str(db_path), PYTHONPATH=str(REPO))
-    if project_dir is not None:
-        env.update(DBT_PROFILES_DIR=str(project_dir), DBT_PROJECT_DIR=str(project_dir))
-    env.pop("GOALS_TARGET", None)
-    return env
+    return copy_project(dest, seeds={name: seeds_dir / name for name in GENERATED_SEEDS})
 
 
 _INGEST = """
@@ -227,25 +196,16 @@ def load_reference_raw(db_path: Path, reference: dict[str, Any]) -> None:
         con.close()
 
 
-def run_dbt_build(project_dir: Path, db_path: Path) -> subprocess.CompletedProcess:
-    dbt = Path(sys.executable).parent / "dbt"
-    cmd = [
-        str(dbt),
+def run_dbt_build(project_dir: Path, db_path: Path) -> DbtRun:
+    """`dbt build` of the project copy without unit tests, its artifacts in the copy's
+    target/ (MetricFlow reads the semantic manifest there)."""
+    return run_dbt(
+        project_dir,
+        db_path,
         "build",
         "--exclude-resource-type",
         "unit_test",
-        "--project-dir",
-        str(project_dir),
-        "--profiles-dir",
-        str(project_dir),
-    ]
-    return subprocess.run(
-        cmd,
-        cwd=project_dir,
-        env=machine_env(db_path, project_dir),
-        capture_output=True,
-        text=True,
-        timeout=1800,
+        target_path=project_dir / "target",
     )
 
 

@@ -30,7 +30,7 @@ from tests.e2e.helpers import (
     MONEY,
     columns,
     compare_rows,
-    copy_project,
+    copy_project_with_seeds,
     event_row,
     fetch,
     load_reference_raw,
@@ -53,7 +53,7 @@ class Build:
         self.root = root
         self.dataset = write_edge_case_dataset(root / "dataset", SEED)
         self.reference = reference_for_dataset(root / "dataset")
-        self.project = copy_project(root / "project", self.dataset["seeds_dir"])
+        self.project = copy_project_with_seeds(root / "project", self.dataset["seeds_dir"])
         self.db = root / "warehouse.duckdb"
         self.ingest_results: list[dict[str, Any]] = []
         if mode == "project":

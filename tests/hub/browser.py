@@ -25,7 +25,8 @@ from typing import Any
 
 from websockets.sync.client import ClientConnection, connect
 
-ROOT = Path(__file__).resolve().parents[2]
+from tests.support import PROJECT_DIR as ROOT
+
 CHROMIUM_FLAGS = (
     "--headless",
     "--no-sandbox",

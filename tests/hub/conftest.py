@@ -15,7 +15,8 @@ import duckdb
 import pytest
 from filelock import FileLock
 
-ROOT = Path(__file__).resolve().parents[2]
+from tests.support import PROJECT_DIR as ROOT
+
 DEMO_EVENTS = 3000
 #: The demo data ends here, so that the figures the tests check do not move with the date.
 DEMO_END = "2026-11-15T00:00:00Z"

@@ -5,18 +5,16 @@ from __future__ import annotations
 
 import csv
 import json
-import os
 import shutil
-from collections.abc import Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 import duckdb
 
-from cli.dbt_runner import BuildOutcome, run_build
 from demo.edge_cases import GOAL_COLUMNS
-from tests.dbt.conftest import MARTS, copy_project
+from goals_core.dbt_runner import BuildOutcome, release_dbt_connections, run_build, warehouse_env
+from tests.support import MARTS, copy_project
 
 REFERENCE_TIME = "2026-03-20T00:00:00Z"
 
@@ -71,8 +69,6 @@ class Project:
     def dbt(self, *args: str) -> None:
         from dbt.cli.main import dbtRunner
 
-        from cli.dbt_runner import release_dbt_connections
-
         argv = [
             *args,
             "--project-dir", str(self.dir),
@@ -82,7 +78,7 @@ class Project:
             "--vars", json.dumps({"reference_time": REFERENCE_TIME}),
             "--quiet",
         ]  # fmt: skip
-        with _environment(DUCKDB_PATH=str(self.db_path)):
+        with warehouse_env(self.db_path):
             try:
                 result = dbtRunner().invoke(argv)
             finally:
@@ -91,8 +87,8 @@ class Project:
             raise AssertionError(f"dbt {' '.join(args)} failed: {result.exception}")
 
     def build(self, *, full_refresh: bool = False) -> BuildOutcome:
-        """Seeds and models in one invocation, as `goals build` runs it: the configuration
-        is left out while unchanged (the data tests are exercised elsewhere)."""
+        """Seeds and models in one invocation, as `goals build` runs it (the data tests
+        are exercised elsewhere)."""
         outcome = run_build(
             self.db_path,
             "--target-path", str(self.target),
@@ -106,20 +102,6 @@ class Project:
         if not outcome.success:
             raise AssertionError(f"dbt build failed: {outcome.exception}")
         return outcome
-
-
-@contextmanager
-def _environment(**values: str) -> Iterator[None]:
-    saved = {k: os.environ.get(k) for k in values}
-    os.environ.update(values)
-    try:
-        yield
-    finally:
-        for key, value in saved.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
 
 
 def execute_sql(db_path: Path, sql: str) -> None:

@@ -24,12 +24,16 @@ pytestmark = pytest.mark.slow
 DBT = Path(sys.executable).with_name("dbt")
 KILL_AT = (
     "seed file seeds.goals",
+    "intermediate.int_run_limits",
+    "intermediate.int_goals_in_scope",
     "intermediate.int_conversations_summarized",
+    "intermediate.int_conversations_in_scope",
     "intermediate.int_event_shapes_summarized",
     "intermediate.int_event_counts_daily",
     "intermediate.int_goal_outcomes_attributed",
     "marts.fct_goal_outcomes",
     "marts.dim_conversations",
+    "intermediate.int_incremental_manifest",
     "marts.event_catalog",
 )
 

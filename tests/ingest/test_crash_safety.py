@@ -32,8 +32,8 @@ from ingest._killpoints import KILL_AT_ENV
 from ingest.loader import CHUNK_BYTES_ENV, ingest_paths
 from ingest.warehouse import connect
 from tests.ingest.helpers import check_invariants
+from tests.support import PROJECT_DIR as ROOT
 
-ROOT = Path(__file__).resolve().parents[2]
 CHUNK_MB = "0.0625"  # 64 KB chunks: the NDJSON files below span several
 
 # The files in load order; the last one is a copy of 02 (the same content under another

@@ -1,11 +1,10 @@
 """Shared helpers of the orchestration tests: event files, throwaway warehouses, a process
-that holds the warehouse lock, a copy of the dbt project."""
+that holds the warehouse lock (copies of the dbt project: tests/support.py)."""
 
 from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -14,9 +13,9 @@ from typing import Any
 
 import duckdb
 import pytest
-import yaml
+from dagster import AssetKey, Backoff, ExecuteInProcessResult, RetryPolicy
 
-PROJECT_DIR = Path(__file__).resolve().parents[2]
+from tests.support import create_raw_tables
 
 # A customer chats (add_to_cart, in chat), then buys through the server two days later:
 # two outcomes in ws_nordwind (seeds/goals.csv). Plus one rejected and one duplicate line.
@@ -41,6 +40,9 @@ VALID_EVENTS: list[dict[str, Any]] = [
         "properties": {"order_id": "o-1", "grand_total": "49.90", "currency": "EUR"},
     },
 ]
+#: Lock conflicts retried once, at once (the tests need not wait).
+QUICK_RETRY = RetryPolicy(max_retries=1, delay=0.1, backoff=Backoff.EXPONENTIAL)
+
 REJECTED_LINE = '{"event_id": "orch-3", "workspace_id": "ws_nordwind"'  # truncated JSON
 
 
@@ -63,15 +65,8 @@ def demo_file(landing: Path, name: str = "2026-06-03-events.ndjson") -> Path:
 
 def create_warehouse(db_path: Path) -> Path:
     """An empty warehouse with the raw tables (ingest's DDL), nothing loaded."""
-    from ingest.schema import ensure_raw_schema
-
     db_path.parent.mkdir(parents=True, exist_ok=True)
-    con = duckdb.connect(str(db_path))
-    try:
-        ensure_raw_schema(con)
-    finally:
-        con.close()
-    return db_path
+    return create_raw_tables(db_path)
 
 
 def record_loaded(db_path: Path, path: Path, sha256: str) -> None:
@@ -144,29 +139,15 @@ def lock_holder() -> Iterator[type[LockHolder]]:
         holder.release()
 
 
-def copy_dbt_project(destination: Path) -> Path:
-    """A throwaway copy of the dbt project (the files dbt reads, per dbt_project.yml)."""
-    config = yaml.safe_load((PROJECT_DIR / "dbt_project.yml").read_text(encoding="utf-8"))
-    parts = ["dbt_project.yml", "profiles.yml", "packages.yml", "dependencies.yml", "dbt_packages"]
-    for key in (
-        "model-paths",
-        "seed-paths",
-        "macro-paths",
-        "test-paths",
-        "analysis-paths",
-        "snapshot-paths",
-    ):
-        parts += [str(p) for p in config.get(key) or []]
-    ignore = shutil.ignore_patterns("__pycache__", "*.pyc", "*.py")
-    for part in parts:
-        source = PROJECT_DIR / part
-        target = destination / part
-        if source.is_dir():
-            shutil.copytree(source, target, ignore=ignore)
-        elif source.is_file():
-            target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(source, target)
-    return destination
+def materialized(result: ExecuteInProcessResult) -> dict[AssetKey, dict[str, Any]]:
+    """Asset key -> the metadata of its materialization in a run (values unwrapped)."""
+    out: dict[AssetKey, dict[str, Any]] = {}
+    for event in result.get_asset_materialization_events():
+        materialization = event.event_specific_data.materialization  # type: ignore[union-attr]
+        out[materialization.asset_key] = {
+            key: getattr(value, "value", value) for key, value in materialization.metadata.items()
+        }
+    return out
 
 
 def open_read_only(db_path: Path) -> duckdb.DuckDBPyConnection:

@@ -22,16 +22,16 @@ from dagster import (
 from dagster_dbt import get_asset_key_for_model, get_asset_keys_by_output_name_for_source
 
 from orchestration.dbt_assets import DBT_ASSETS_NAME
+from orchestration.dbt_nodes import RAW_SOURCE_NAME
 from orchestration.definitions import defs
 from orchestration.dev import TEMPLATE, dev_command, ensure_dagster_home
-from orchestration.helpers import DUCKDB_WRITER_POOL, RAW_SOURCE_NAME
 from orchestration.ingest_assets import INGEST_ASSETS_NAME
 from orchestration.jobs import MAIN_JOB_NAME
+from orchestration.locks import DUCKDB_WRITER_POOL
 from orchestration.project import dbt_project
 from orchestration.schedules import DAILY_SCHEDULE_NAME
 from orchestration.sensors import LANDING_SENSOR_NAME
-from tests.dbt.conftest import MARTS
-from tests.orchestration.conftest import PROJECT_DIR
+from tests.support import MARTS, PROJECT_DIR
 
 
 def _assets_def(name: str) -> AssetsDefinition:

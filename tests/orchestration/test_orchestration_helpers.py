@@ -1,4 +1,6 @@
-"""Unit tests of the pure helpers (orchestration/helpers.py)."""
+"""Unit tests of the pure functions of the code location (orchestration/dbt_nodes.py,
+locks.py, landing_files.py, project.py's manifest freshness, dbt_assets.dbt_build_args)
+and of goals_core/dbt_files.py."""
 
 from __future__ import annotations
 
@@ -10,30 +12,33 @@ from pathlib import Path
 import pytest
 from dagster import AssetKey, Backoff, Failure, RetryPolicy
 
-from orchestration.dbt_files import manifest_inputs
-from orchestration.helpers import (
-    DUCKDB_WRITER_POOL,
-    LOCK_RETRY_POLICY,
-    WarehouseBusyError,
+from goals_core.dbt_files import manifest_inputs
+from orchestration.dbt_assets import dbt_build_args
+from orchestration.dbt_nodes import (
     asset_key_path,
-    dbt_build_args,
     dbt_group_name,
+    model_names_in_layer,
+    model_relations,
+    source_tables,
+)
+from orchestration.landing_files import (
     decode_cursor,
     encode_cursor,
     file_sha256,
     hash_files,
-    is_lock_error,
     is_settled,
+    new_file_contents,
+)
+from orchestration.locks import (
+    DUCKDB_WRITER_POOL,
+    LOCK_RETRY_POLICY,
+    WarehouseBusyError,
+    is_lock_error,
     lock_exception,
     lock_failure_message,
     lock_holder,
-    manifest_fingerprint,
-    manifest_is_stale,
-    model_names_in_layer,
-    model_relations,
-    new_file_contents,
-    source_tables,
 )
+from orchestration.project import manifest_fingerprint, manifest_is_stale
 
 DUCKDB_LOCK = (
     'IO Error: Could not set lock on file "/tmp/w/goals.duckdb": Conflicting lock is held in '

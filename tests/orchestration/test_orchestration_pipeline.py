@@ -15,47 +15,29 @@ import pytest
 import yaml
 from dagster import (
     AssetKey,
-    Backoff,
     DagsterEventType,
     DagsterInstance,
     ExecuteInProcessResult,
-    RetryPolicy,
 )
 
+from orchestration.dbt_nodes import RAW_SOURCE_NAME, ROW_COUNT_KEY, model_relations
 from orchestration.definitions import build_definitions
 from orchestration.dev import ensure_dagster_home
-from orchestration.helpers import (
-    DUCKDB_WRITER_POOL,
-    RAW_SOURCE_NAME,
-    ROW_COUNT_KEY,
-    model_relations,
-)
 from orchestration.jobs import MAIN_JOB_NAME
+from orchestration.locks import DUCKDB_WRITER_POOL
 from orchestration.project import dbt_project
 from orchestration.resources import LandingFolder, WarehouseResource
 from orchestration.run import execute_main_job, failure_messages, run_main_job
-from tests.dbt.conftest import MARTS
 from tests.orchestration.conftest import (
-    PROJECT_DIR,
+    QUICK_RETRY,
     LockHolder,
-    copy_dbt_project,
     demo_file,
+    materialized,
     open_read_only,
 )
+from tests.support import MARTS, PROJECT_DIR, copy_project
 
 pytestmark = pytest.mark.slow
-
-QUICK_RETRY = RetryPolicy(max_retries=1, delay=0.1, backoff=Backoff.EXPONENTIAL)
-
-
-def _materialized(result: ExecuteInProcessResult) -> dict[AssetKey, dict[str, Any]]:
-    out: dict[AssetKey, dict[str, Any]] = {}
-    for event in result.get_asset_materialization_events():
-        materialization = event.event_specific_data.materialization  # type: ignore[union-attr]
-        out[materialization.asset_key] = {
-            key: getattr(value, "value", value) for key, value in materialization.metadata.items()
-        }
-    return out
 
 
 def _mart_relations(project_dir: Path = PROJECT_DIR) -> dict[str, str]:
@@ -86,7 +68,7 @@ def test_main_job_builds_the_marts(tmp_path: Path) -> None:
     result = execute_main_job(db, landing)
 
     assert result.success, failure_messages(result)
-    done = _materialized(result)
+    done = materialized(result)
     events = done[AssetKey([RAW_SOURCE_NAME, "events"])]
     assert events["files_loaded"] == 1
     assert events["lines_read"] == 4
@@ -107,27 +89,18 @@ def test_main_job_builds_the_marts(tmp_path: Path) -> None:
         assert done[key][ROW_COUNT_KEY] == _count(db, relation), mart
     assert _count(db, relations["fct_goal_outcomes"]) == 2  # add_to_cart + purchase
     assert all(check.passed for check in result.get_asset_check_evaluations())
-    con = open_read_only(db)
-    try:
-        recorded = con.execute("select relations from intermediate.configuration_fingerprint")
-        relations = set(recorded.fetchone()[0])  # type: ignore[index]
-    finally:
-        con.close()
-    assert {"seeds.goals", "intermediate.int_goals_fingerprinted"} <= relations
-
-    # the same landing folder again: nothing new is loaded, the marts are rebuilt; the
-    # configuration, unchanged, is left out (its assets and checks are not in this run)
+    # the same landing folder again: nothing new is loaded; every dbt node, the
+    # configuration included, is built again
     again = execute_main_job(db, landing)
     assert again.success, failure_messages(again)
-    rebuilt = _materialized(again)
+    rebuilt = materialized(again)
     events = rebuilt[AssetKey([RAW_SOURCE_NAME, "events"])]
     assert (events["files_loaded"], events["files_skipped"], events[ROW_COUNT_KEY]) == (0, 1, 2)
-    assert AssetKey(["seeds", "goals"]) in done
-    assert AssetKey(["seeds", "goals"]) not in rebuilt
-    assert AssetKey(["intermediate", "int_goals_fingerprinted"]) not in rebuilt
+    assert AssetKey(["seeds", "goals"]) in rebuilt
+    assert AssetKey(["intermediate", "int_goals_fingerprinted"]) in rebuilt
     assert {AssetKey(["marts", mart]) for mart in MARTS} <= set(rebuilt)
     assert all(check.passed for check in again.get_asset_check_evaluations())
-    assert len(again.get_asset_check_evaluations()) < len(result.get_asset_check_evaluations())
+    assert len(again.get_asset_check_evaluations()) == len(result.get_asset_check_evaluations())
 
 
 def test_run_main_job_reports_success(tmp_path: Path) -> None:
@@ -143,7 +116,7 @@ select 1 as failure from (select count(*) as n from {{ ref('dim_goals') }})
 
 
 def test_failing_dbt_data_test_is_a_failed_asset_check(tmp_path: Path) -> None:
-    project_dir = copy_dbt_project(tmp_path / "project")
+    project_dir = copy_project(tmp_path / "project")
     config = yaml.safe_load((project_dir / "dbt_project.yml").read_text(encoding="utf-8"))
     test_dir = project_dir / (config.get("test-paths") or ["tests"])[0]
     test_dir.mkdir(parents=True, exist_ok=True)
@@ -163,7 +136,7 @@ def test_failing_dbt_data_test_is_a_failed_asset_check(tmp_path: Path) -> None:
     assert all(e.passed for k, e in checks.items() if k[1] != "orchestration_always_fails")
     assert any("orchestration_always_fails" in m for m in failure_messages(result))
     # a failed test does not hide what was built: the other marts are materialized
-    assert AssetKey(["marts", "fct_goal_outcomes"]) in _materialized(result)
+    assert AssetKey(["marts", "fct_goal_outcomes"]) in materialized(result)
 
 
 def _retried(result: ExecuteInProcessResult, step_key: str) -> bool:
@@ -210,7 +183,7 @@ def test_held_lock_is_retried_then_fails_naming_the_holder(
 
 
 def _check_warehouse_after_two_runs(db: Path, landing_file: Path) -> None:
-    from orchestration.helpers import file_sha256
+    from orchestration.landing_files import file_sha256
 
     con = duckdb.connect(str(db))  # opens read-write: not locked, not corrupt
     try:

@@ -11,7 +11,7 @@ from pathlib import Path
 from dagster import RunRequest, SensorDefinition, build_sensor_context
 
 from orchestration.definitions import defs
-from orchestration.helpers import decode_cursor, file_sha256
+from orchestration.landing_files import decode_cursor, file_sha256
 from orchestration.resources import LandingFolder, WarehouseResource
 from orchestration.sensors import FILE_PATH_TAG, FILE_SHA256_TAG, LANDING_SENSOR_NAME
 from tests.orchestration.conftest import (
@@ -179,7 +179,7 @@ def test_a_missing_landing_folder_is_named(tmp_path: Path) -> None:
 
 
 def test_hash_files_leaves_out_a_file_it_cannot_read(tmp_path: Path) -> None:
-    from orchestration.helpers import hash_files
+    from orchestration.landing_files import hash_files
 
     kept = write_file(tmp_path / "a.ndjson", ndjson(VALID_EVENTS))
     gone = tmp_path / "b.ndjson"  # listed, then removed before it was hashed

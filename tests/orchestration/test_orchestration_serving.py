@@ -9,7 +9,6 @@ from __future__ import annotations
 import hashlib
 import json
 from pathlib import Path
-from typing import Any
 
 import duckdb
 import pytest
@@ -22,16 +21,16 @@ from dagster import (
     ExecuteInProcessResult,
     Failure,
     MaterializeResult,
-    RetryPolicy,
     define_asset_job,
     multi_asset,
 )
 from dagster_dbt import get_asset_key_for_model
 
 from orchestration.dbt_assets import DBT_ASSETS_NAME, GoalsDbtTranslator, load_manifest
+from orchestration.dbt_nodes import RAW_SOURCE_NAME
 from orchestration.definitions import build_definitions, defs
-from orchestration.helpers import DUCKDB_WRITER_POOL, RAW_SOURCE_NAME
 from orchestration.jobs import MAIN_JOB_NAME
+from orchestration.locks import DUCKDB_WRITER_POOL
 from orchestration.project import dbt_project
 from orchestration.resources import LandingFolder, WarehouseResource
 from orchestration.run import execute_main_job, failure_messages
@@ -43,12 +42,12 @@ from orchestration.serving_assets import (
     build_serving_asset,
     mart_asset_keys,
 )
-from tests.dbt.conftest import MARTS
 from tests.orchestration.conftest import (
+    QUICK_RETRY,
     VALID_EVENTS,
     LockHolder,
-    copy_dbt_project,
     demo_file,
+    materialized,
     ndjson,
     write_file,
 )
@@ -60,8 +59,7 @@ from tests.serving.helpers import (
     make_warehouse,
     served_counts,
 )
-
-QUICK_RETRY = RetryPolicy(max_retries=1, delay=0.1, backoff=Backoff.EXPONENTIAL)
+from tests.support import MARTS, copy_project
 
 
 def _mart_keys() -> list[AssetKey]:
@@ -71,16 +69,6 @@ def _mart_keys() -> list[AssetKey]:
         if hasattr(item, "node_def") and item.node_def.name == DBT_ASSETS_NAME
     )
     return [get_asset_key_for_model([dbt_def], mart) for mart in MARTS]
-
-
-def _materialized(result: ExecuteInProcessResult) -> dict[AssetKey, dict[str, Any]]:
-    out: dict[AssetKey, dict[str, Any]] = {}
-    for event in result.get_asset_materialization_events():
-        materialization = event.event_specific_data.materialization  # type: ignore[union-attr]
-        out[materialization.asset_key] = {
-            key: getattr(value, "value", value) for key, value in materialization.metadata.items()
-        }
-    return out
 
 
 def _started(result: ExecuteInProcessResult) -> set[str]:
@@ -174,7 +162,7 @@ def test_a_successful_build_publishes_with_metadata(tmp_path: Path) -> None:
     result = job.execute_in_process(raise_on_error=False)
 
     assert result.success
-    meta = _materialized(result)[SERVING_ASSET_KEY]
+    meta = materialized(result)[SERVING_ASSET_KEY]
     published = tmp_path / "wh" / "serving" / "goals_serving.duckdb"
     assert meta["path"] == str(published)
     assert meta["parquet_dir"] == str(tmp_path / "wh" / "serving" / "parquet" / "current")
@@ -201,7 +189,7 @@ def test_a_failed_build_does_not_publish(tmp_path: Path) -> None:
 
     assert not result.success
     assert SERVING_ASSET_NAME not in _started(result)
-    assert SERVING_ASSET_KEY not in _materialized(result)
+    assert SERVING_ASSET_KEY not in materialized(result)
     assert _digest(published) == before  # BI tools keep the last good copy
 
 
@@ -270,7 +258,7 @@ def test_main_job_publishes_while_a_reader_holds_the_serving_file(tmp_path: Path
     assert first.success, failure_messages(first)
     published = tmp_path / "wh" / "serving" / "goals_serving.duckdb"
     assert counts(published) == served_counts(db)
-    assert _materialized(first)[SERVING_ASSET_KEY]["rows/fct_goal_outcomes"] == 2
+    assert materialized(first)[SERVING_ASSET_KEY]["rows/fct_goal_outcomes"] == 2
 
     reader = Reader(published)
     try:
@@ -309,7 +297,7 @@ select 1 as failure from (select count(*) as n from {{ ref('dim_goals') }})
 
 @pytest.mark.slow
 def test_main_job_with_a_failing_data_test_does_not_publish(tmp_path: Path) -> None:
-    project_dir = copy_dbt_project(tmp_path / "project")
+    project_dir = copy_project(tmp_path / "project")
     config = yaml.safe_load((project_dir / "dbt_project.yml").read_text(encoding="utf-8"))
     test_dir = project_dir / (config.get("test-paths") or ["tests"])[0]
     test_dir.mkdir(parents=True, exist_ok=True)

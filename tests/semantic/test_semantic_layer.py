@@ -18,13 +18,8 @@ import pytest
 from demo.generate import generate_events
 from serving.descriptions import load_manifest, mart_descriptions, withheld_marts
 from serving.publishing import publish
-from tests.e2e.helpers import (
-    REPO,
-    copy_project,
-    machine_env,
-    run_dbt_build,
-    run_project_ingest,
-)
+from tests.e2e.helpers import run_dbt_build, run_project_ingest
+from tests.support import copy_project, machine_env
 
 pytestmark = pytest.mark.slow
 
@@ -68,7 +63,7 @@ def warehouse(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Warehouse]:
     if not MF.exists():
         pytest.skip(f"no MetricFlow CLI at {MF}: `make install` installs the `semantic` extra")
     root = tmp_path_factory.mktemp("semantic")
-    project = copy_project(root / "project", REPO / "seeds")
+    project = copy_project(root / "project")
     # an optional workspace name for one workspace, none for the others
     workspaces = project / "seeds" / "workspaces.csv"
     with workspaces.open(newline="", encoding="utf-8") as handle:

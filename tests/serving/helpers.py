@@ -17,9 +17,8 @@ import pytest
 
 from serving.descriptions import ForeignKey, MartDescription
 from serving.publishing import served_type
-from tests.dbt.conftest import MARTS as PROJECT_MARTS
-
-PROJECT_DIR = Path(__file__).resolve().parents[2]
+from tests.support import MARTS as PROJECT_MARTS
+from tests.support import PROJECT_DIR
 
 MARTS = tuple(sorted(PROJECT_MARTS))
 
@@ -217,7 +216,7 @@ def _not_served() -> frozenset[str]:
     models/marts/_marts__models.yml)."""
     import yaml
 
-    path = Path(__file__).resolve().parents[2] / "models" / "marts" / "_marts__models.yml"
+    path = PROJECT_DIR / "models" / "marts" / "_marts__models.yml"
     models = yaml.safe_load(path.read_text(encoding="utf-8"))["models"]
     return frozenset(
         m["name"] for m in models if (m.get("config") or {}).get("meta", {}).get("serving") is False

@@ -1,6 +1,13 @@
 {#- Every configuration problem in the three seeds, one row each, with a message
     that names the file, the workspace, the goal and the problem. Empty when the
     configuration is valid. int_config_validated fails the build on any row. -#}
+{%- set property_path_columns = [
+    'value_property',
+    'currency_property',
+    'base_value_property',
+    'base_currency_property',
+    'dedupe_property',
+] %}
 with
 
 goals as (
@@ -34,7 +41,8 @@ goals_checked as (
         count(*) over (partition by goals.workspace_id, goals.goal_code) as code_count,
         workspaces.workspace_id is not null as has_workspace,
         currencies.currency_code is not null as has_known_currency,
-        {{ goals_analytics.flat_json_object_problem('goals.match_conditions') }} as match_conditions_problem
+        {{ goals_analytics.flat_json_object_problem('goals.match_conditions') }}
+            as match_conditions_problem
 
     from goals
     left join workspaces
@@ -51,41 +59,73 @@ goal_problem_lists as (
         goal_code,
         [
             case when workspace_id is null then 'workspace_id is empty' end,
-            case when workspace_id is not null and not has_workspace
-                then 'workspace is not listed in workspaces.csv' end,
+            case
+                when workspace_id is not null and not has_workspace
+                    then 'workspace is not listed in workspaces.csv'
+            end,
             case when goal_code is null then 'code is empty' end,
-            case when not regexp_full_match(goal_code, '[a-z0-9_]+')
-                then 'code ''' || goal_code || ''' may hold only lowercase letters, digits and _' end,
-            case when code_count > 1
-                then 'code ''' || goal_code || ''' is used by ' || code_count || ' goals of this workspace' end,
-            case when goal_kind is null or goal_kind not in ('conversion', 'engagement', 'custom')
-                then 'kind ''' || coalesce(goal_kind, '') || ''' is not one of conversion, engagement, custom' end,
-            case when lower(is_primary) not in ('true', 'false')
-                then 'is_primary ''' || is_primary || ''' is not true or false' end,
+            case
+                when not regexp_full_match(goal_code, '[a-z0-9_]+')
+                    then 'code ''' || goal_code
+                        || ''' may hold only lowercase letters, digits and _'
+            end,
+            case
+                when code_count > 1
+                    then 'code ''' || goal_code || ''' is used by ' || code_count
+                        || ' goals of this workspace'
+            end,
+            case
+                when goal_kind is null or goal_kind not in ('conversion', 'engagement', 'custom')
+                    then 'kind ''' || coalesce(goal_kind, '')
+                        || ''' is not one of conversion, engagement, custom'
+            end,
+            case
+                when lower(is_primary) not in ('true', 'false')
+                    then 'is_primary ''' || is_primary || ''' is not true or false'
+            end,
             case when trigger_event is null then 'trigger_event is empty' end,
-            case when match_conditions_problem is not null
-                then 'match_conditions ' || match_conditions_problem end,
-            case when value_mode is null or value_mode not in ('none', 'fixed', 'from_property')
-                then 'value_mode ''' || coalesce(value_mode, '') || ''' is not one of none, fixed, from_property' end,
-            case when value_mode = 'fixed' and fixed_value is null
-                then 'value_mode fixed needs a fixed_value' end,
-            case when fixed_value is not null
+            case
+                when match_conditions_problem is not null
+                    then 'match_conditions ' || match_conditions_problem
+            end,
+            case
+                when value_mode is null or value_mode not in ('none', 'fixed', 'from_property')
+                    then 'value_mode ''' || coalesce(value_mode, '')
+                        || ''' is not one of none, fixed, from_property'
+            end,
+            case
+                when value_mode = 'fixed' and fixed_value is null
+                    then 'value_mode fixed needs a fixed_value'
+            end,
+            case
+                when fixed_value is not null
                     and {{ goals_analytics.plain_decimal_value('fixed_value') }} is null
-                then 'fixed_value ''' || fixed_value || ''' is not a decimal number' end,
-            case when value_mode = 'from_property' and value_property is null
-                then 'value_mode from_property needs a value_property' end,
-            case when currency is not null and not has_known_currency
-                then 'currency ''' || currency || ''' is not an ISO 4217 code' end,
-            case when attribution_window_hours is not null
+                    then 'fixed_value ''' || fixed_value || ''' is not a decimal number'
+            end,
+            case
+                when value_mode = 'from_property' and value_property is null
+                    then 'value_mode from_property needs a value_property'
+            end,
+            case
+                when currency is not null and not has_known_currency
+                    then 'currency ''' || currency || ''' is not an ISO 4217 code'
+            end,
+            case
+                when attribution_window_hours is not null
                     and not (
                         regexp_full_match(attribution_window_hours, '[0-9]{1,9}')
                         and cast(attribution_window_hours as bigint) > 0
                     )
-                then 'attribution_window_hours ''' || attribution_window_hours || ''' is not a positive whole number of hours' end,
-            {%- for path_column in ['value_property', 'currency_property', 'base_value_property', 'base_currency_property', 'dedupe_property'] %}
-            case when {{ path_column }} is not null
-                    and list_contains(string_split({{ path_column }}, '.'), '')
-                then '{{ path_column }} ''' || {{ path_column }} || ''' is not a property path (empty segment)' end{{ ',' if not loop.last }}
+                    then 'attribution_window_hours ''' || attribution_window_hours
+                        || ''' is not a positive whole number of hours'
+            end,
+            {%- for path_column in property_path_columns %}
+                case
+                    when {{ path_column }} is not null
+                        and list_contains(string_split({{ path_column }}, '.'), '')
+                        then '{{ path_column }} ''' || {{ path_column }}
+                            || ''' is not a property path (empty segment)'
+                end{{ ',' if not loop.last }}
             {%- endfor %}
         ] as problems
 
@@ -112,8 +152,7 @@ status_problems as (
         case
             when goals.goal_code is null
                 then 'status change names an unknown goal'
-            when status_changes.goal_status is null
-                    or status_changes.goal_status not in ('active', 'paused', 'archived')
+            when coalesce(status_changes.goal_status, '') not in ('active', 'paused', 'archived')
                 then 'status ''' || coalesce(status_changes.goal_status, '')
                     || ''' is not one of active, paused, archived'
             when status_changes.changed_at is null
@@ -152,11 +191,23 @@ workspace_problems as (
 
 all_problems as (
 
-    select 'goals.csv' as seed_name, * from goal_problems where problem is not null
+    select
+        'goals.csv' as seed_name,
+        *
+    from goal_problems
+    where problem is not null
     union all
-    select 'goal_status_changes.csv' as seed_name, * from status_problems where problem is not null
+    select
+        'goal_status_changes.csv' as seed_name,
+        *
+    from status_problems
+    where problem is not null
     union all
-    select 'workspaces.csv' as seed_name, * from workspace_problems where problem is not null
+    select
+        'workspaces.csv' as seed_name,
+        *
+    from workspace_problems
+    where problem is not null
 
 ),
 
@@ -168,9 +219,9 @@ final as (
         goal_code,
         problem,
         seed_name
-            || ': workspace ''' || coalesce(workspace_id, '') || ''''
-            || case when goal_code is not null then ', goal ''' || goal_code || '''' else '' end
-            || ': ' || problem as problem_message
+        || ': workspace ''' || coalesce(workspace_id, '') || ''''
+        || case when goal_code is not null then ', goal ''' || goal_code || '''' else '' end
+        || ': ' || problem as problem_message
 
     from all_problems
 

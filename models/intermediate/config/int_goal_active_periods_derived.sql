@@ -1,5 +1,5 @@
-{#- The periods in which each goal is active (docs/reference.md#23-goal-status-history): a goal's status at t is that
-    of its latest change at or before t, `active` before any change. A period is
+{#- The periods in which each goal is active (docs/reference.md#23-goal-status-history):
+    a goal's status at t is that of its latest change at or before t, `active` before any change. A period is
     [active_from, active_until); a null bound is open. Changes of one goal at the
     same instant apply in file order, so the later row wins. -#}
 with

@@ -34,7 +34,9 @@ periods_listed as (
         workspace_id,
         goal_code,
         string_agg(
-            coalesce(cast(active_from as varchar), '') || '/' || coalesce(cast(active_until as varchar), ''),
+            coalesce(cast(active_from as varchar), '')
+            || '/'
+            || coalesce(cast(active_until as varchar), ''),
             ',' order by active_from nulls first
         ) as active_periods
 

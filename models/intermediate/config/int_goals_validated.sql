@@ -1,5 +1,14 @@
 {#- Goals with their configuration typed, once int_config_validated has passed. -#}
 -- depends_on: {{ ref('int_config_validated') }}
+{#- The default attribution window is a dbt var: checked to be a whole number before it
+    becomes SQL (never pasted in as is). -#}
+{%- set default_window_hours = var('default_attribution_window_hours') | string | trim %}
+{%- if not modules.re.fullmatch('[0-9]+', default_window_hours) %}
+    {{ exceptions.raise_compiler_error(
+        "dbt var default_attribution_window_hours must be a whole number, got '"
+        ~ default_window_hours ~ "'."
+    ) }}
+{%- endif %}
 with
 
 goals as (
@@ -30,7 +39,7 @@ typed as (
         base_currency_property,
         coalesce(
             cast(attribution_window_hours as integer),
-            {{ goals_analytics.integer_var('default_attribution_window_hours') }}
+            {{ default_window_hours | int }}
         ) as attribution_window_hours,
         dedupe_property
 

@@ -1,0 +1,27 @@
+{#- A text that is equal for two JSON values exactly when docs/reference.md#31-matching typed equality
+    holds: strings compare exactly, numbers numerically (2 = 2.0), booleans as
+    booleans, null only with null, and values of different JSON types never.
+    Numbers: integer literals exactly at any size (order ids beyond 2^53 stay
+    distinct), integral values as integers (2 = 2.0 = 2e0, -0 = 0), other numbers by
+    their double. Objects compare with their top-level keys sorted, arrays by their
+    minified text. Null for a missing value. -#}
+{% macro json_value_signature(json_text) -%}
+    (case {{ goals_analytics.json_kind(json_text) }}
+        when 'string' then 's:' || {{ goals_analytics.json_string_value(json_text) }}
+        when 'number' then 'n:' || (case
+            when regexp_full_match({{ json_text }}, '-?[0-9]+')
+                then coalesce(
+                    cast(try_cast({{ json_text }} as decimal(38, 0)) as varchar),
+                    cast(cast({{ json_text }} as double) as varchar)
+                )
+            when cast({{ json_text }} as double) = trunc(cast({{ json_text }} as double))
+                and abs(cast({{ json_text }} as double)) < 9007199254740992
+                then cast(cast(cast({{ json_text }} as double) as decimal(38, 0)) as varchar)
+            else cast(cast({{ json_text }} as double) as varchar)
+        end)
+        when 'boolean' then 'b:' || {{ json_text }}
+        when 'null' then 'null'
+        when 'object' then 'o:' || {{ goals_analytics.json_object_sorted(json_text) }}
+        when 'array' then 'j:' || {{ json_text }}
+    end)
+{%- endmacro %}
