@@ -2,7 +2,7 @@
 does not, and spills where DUCKDB_TEMP_DIRECTORY says.
 
 The data is the benchmark's goal-dense shape (bench/workloads.py: ~2 outcomes per event),
-100k events: under a 96 MB limit DuckDB spills joins, aggregates and sorts of several
+100k events: under a 128 MB limit DuckDB spills joins, aggregates and sorts of several
 models (at 6 GB, nothing).
 DuckDB removes its spill files when a query ends; Linux inotify (created_files.py)
 records every file created in the spill folder anyway. This test failed before the
