@@ -23,13 +23,14 @@ from __future__ import annotations
 
 import io
 import re
+import shutil
 import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager, redirect_stdout
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
@@ -44,7 +45,11 @@ from cli.warehouse import check_warehouse_path, one_line, table_exists
 from goals_core import timestamps
 from goals_core.dbt_runner import PROJECT_DIR
 from goals_core.paths import PROJECT_SEEDS_DIR, resolve_db_path
+from goals_core.target import LAKE_ENV, current_target, lake_path
 from goals_core.timestamps import format_utc
+
+if TYPE_CHECKING:
+    import duckdb
 
 DEMO_DIR = PROJECT_DIR / "data" / "demo"
 DEFAULT_EVENTS = 20_000
@@ -115,11 +120,13 @@ def replace_earlier_demo(db_path: Path, data_dir: Path) -> str | None:
     removed; a refusal (`fail`) when it also holds files that are not the demo's."""
     import duckdb
 
-    if not db_path.is_file():
+    lake = db_path.is_dir()  # the Spark target's lake
+    if not (db_path.is_file() or lake):
         return None
-    check_warehouse_path(db_path)
+    if not lake:
+        check_warehouse_path(db_path)
     try:
-        with duckdb.connect(str(db_path), read_only=True) as con:
+        with _read_only(db_path) as con:
             if not table_exists(con, "raw", "loaded_files"):
                 return None
             rows = con.execute("select file_path from raw.loaded_files").fetchall()
@@ -136,12 +143,31 @@ def replace_earlier_demo(db_path: Path, data_dir: Path) -> str | None:
             "the new demo data (ending now) would overlap the earlier one. Run the demo on "
             "another warehouse, e.g. `goals demo --db warehouse/demo.duckdb`."
         )
+    if lake:
+        shutil.rmtree(db_path)
     for suffix in ("", ".wal"):
         Path(str(db_path) + suffix).unlink(missing_ok=True)
     return (
         f"Replaced {display_path(db_path)}: it held only an earlier demo's files "
         f"({len(earlier)}), whose events would overlap this run's."
     )
+
+
+@contextmanager
+def _read_only(path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
+    """The warehouse file read-only, or the Spark target's lake read through DuckDB."""
+    import duckdb
+
+    if path.is_dir():
+        from goals_core.lake import connect_lake
+
+        con = connect_lake(path, ("raw",))
+    else:
+        con = duckdb.connect(str(path), read_only=True)
+    try:
+        yield con
+    finally:
+        con.close()
 
 
 class _DbtLines(io.TextIOBase):
@@ -256,7 +282,10 @@ def demo(
 
     end_at = iso8601_option(end, "--end") or default_end(timestamps.utc_now())
     out = console()
-    db_path = resolve_db_path(db)
+    spark = current_target() == "spark"
+    if spark and db is not None:
+        fail(f"--db names a DuckDB warehouse; on Spark the data lives in ${LAKE_ENV}.")
+    db_path = lake_path() if spark else resolve_db_path(db)
     out.rule("[bold]1/3 Demo data")
     paths = ensure_demo_data(events, DEFAULT_SEED, end_at)
     replaced = replace_earlier_demo(db_path, paths[0].parent)
@@ -283,7 +312,9 @@ def demo(
     )
     began = time.perf_counter()
     with quiet_dbt(out) as dbt_lines:
-        result = execute_main_job(db_path, paths[0].parent, log_level="WARNING")
+        result = execute_main_job(
+            db_path, paths[0].parent, log_level="WARNING", lake=db_path if spark else None
+        )
     if not result.success:
         for line in dbt_lines.failure_lines():
             out.print(Text(line))
@@ -299,9 +330,14 @@ def demo(
 
     out.rule("[bold]3/3 Summary")
     out.print(summarize(db_path))
+    where = (
+        f"are Spark tables in schema [bold]marts[/] (Parquet in {display_path(db_path)})"
+        if spark
+        else f"are in schema [bold]marts[/] of {display_path(db_path)}"
+    )
     out.print(
-        f"\nThe marts are in schema [bold]marts[/] of {display_path(db_path)}; running "
-        "`goals demo` again within the hour skips the files already loaded."
+        f"\nThe marts {where}; running `goals demo` again within the hour skips the files "
+        "already loaded."
     )
     out.print(next_steps(db_path), soft_wrap=True)
 

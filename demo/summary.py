@@ -2,8 +2,9 @@
 
 Reads the load ledger (``raw.loaded_files``) and the marts (``fct_goal_outcomes``,
 ``agg_goal_outcomes_daily``, ``dim_conversations``, ``dim_goals``, ``event_catalog``).
-The warehouse is opened read-only. Marts that are missing (not built yet) are reported
-as such instead of failing, so the summary also works right after an ingest.
+The warehouse is opened read-only (on the Spark target, the lake's Parquet is read).
+Marts that are missing (not built yet) are reported as such instead of failing, so the
+summary also works right after an ingest.
 """
 
 from __future__ import annotations
@@ -36,6 +37,15 @@ def _open_read_only(db_path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
         raise FileNotFoundError(
             f"No warehouse at {db_path}: run `goals demo` or `goals ingest` first."
         )
+    if db_path.is_dir():  # the Spark target's lake: its Parquet tables, read by DuckDB
+        from goals_core.lake import connect_lake
+
+        con = connect_lake(db_path, ("raw", "marts"))
+        try:
+            yield con
+        finally:
+            con.close()
+        return
     try:
         from ingest.warehouse import connect
     except ImportError:  # the ingest package is optional for reading

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from goals_core.paths import PROJECT_DIR
+from goals_core.target import LAKE_ENV, current_target, lake_path
 
 __all__ = [
     "PROJECT_DIR",
@@ -60,18 +61,23 @@ def dbt_args(command: str, *extra: str, project_dir: Path = PROJECT_DIR) -> list
 @contextmanager
 def warehouse_env(db_path: Path | None) -> Iterator[None]:
     """`DUCKDB_PATH` (which profiles.yml reads) set to `db_path` for the block, then put
-    back; nothing changes when `db_path` is None."""
-    saved = os.environ.get("DUCKDB_PATH")
+    back; nothing changes when `db_path` is None. On the Spark target, `GOALS_LAKE_PATH` is
+    made absolute for the block: Spark and its metastore resolve relative paths elsewhere."""
+    changes: dict[str, str] = {}
     if db_path is not None:
-        os.environ["DUCKDB_PATH"] = str(Path(db_path).resolve())
+        changes["DUCKDB_PATH"] = str(Path(db_path).resolve())
+    if current_target() == "spark":
+        changes[LAKE_ENV] = str(lake_path())
+    saved = {name: os.environ.get(name) for name in changes}
+    os.environ.update(changes)
     try:
         yield
     finally:
-        if db_path is not None:
-            if saved is None:
-                os.environ.pop("DUCKDB_PATH", None)
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
             else:
-                os.environ["DUCKDB_PATH"] = saved
+                os.environ[name] = value
 
 
 #: A function dbt calls with each of its events (dbt.events's EventMsg).

@@ -170,8 +170,9 @@ def _row_counts(
     if not built:
         return {}
     counts: dict[str, int] = {}
+    schemas = tuple(sorted({relations[uid].split(".")[0].strip('"') for uid in built}))
     try:
-        with warehouse.connect() as con:
+        with warehouse.reader(schemas) as con:
             for uid in built:
                 row = con.execute(f"select count(*) from {relations[uid]}").fetchone()
                 counts[uid] = int(row[0]) if row else 0

@@ -1,5 +1,5 @@
-"""Resources: dbt (project and profiles at the repo root), the DuckDB warehouse, the landing
-folder."""
+"""Resources: dbt (project and profiles at the repo root), the warehouse (a DuckDB file, or
+the lake of the Spark target), the landing folder."""
 
 from __future__ import annotations
 
@@ -16,7 +16,9 @@ from dagster_dbt import DbtCliResource, DbtProject
 from pydantic import Field
 
 from goals_core.dbt_runner import warehouse_env
+from goals_core.lake import connect_lake
 from goals_core.paths import resolve_db_path
+from goals_core.target import LAKE_ENV, Target, current_target, lake_path
 from ingest.loader import discover_files
 from ingest.warehouse import WarehouseLockedError, connect
 from orchestration.landing_files import is_settled
@@ -40,16 +42,46 @@ def build_dbt_resource(project: DbtProject) -> DbtCliResource:
 
 
 class WarehouseResource(ConfigurableResource):
-    """The DuckDB warehouse file."""
+    """Where the data lives: the DuckDB warehouse file, or on the Spark target
+    (`GOALS_TARGET=spark`) the lake of Parquet tables (goals_core.target)."""
 
     db_path: str | None = Field(
         default=None,
         description="DuckDB file. Unset: $DUCKDB_PATH, else warehouse/goals.duckdb "
         "(relative paths are relative to the working directory).",
     )
+    lake: str | None = Field(
+        default=None,
+        description="The Spark target's lake folder. Unset: $GOALS_LAKE_PATH, else "
+        "warehouse/lake (relative paths are relative to the working directory).",
+    )
+
+    def target(self) -> Target:
+        return current_target()
 
     def path(self) -> Path:
         return resolve_db_path(self.db_path or None).resolve()
+
+    def lake_path(self) -> Path:
+        return Path(self.lake).resolve() if self.lake else lake_path()
+
+    def marts_source(self) -> Path:
+        """What the marts are read from: the DuckDB file, or the Spark target's lake."""
+        return self.lake_path() if self.target() == "spark" else self.path()
+
+    @contextmanager
+    def reader(self, schemas: tuple[str, ...]) -> Iterator[duckdb.DuckDBPyConnection]:
+        """A connection that reads `schemas`: the warehouse itself (connect()), or on
+        Spark an in-memory DuckDB with views over the lake's Parquet tables."""
+        if self.target() != "spark":
+            with self.connect() as con:
+                yield con
+            return
+        con = connect_lake(self.lake_path(), schemas)
+        try:
+            yield con
+        finally:
+            con.close()
 
     @contextmanager
     def connect(self) -> Iterator[duckdb.DuckDBPyConnection]:
@@ -71,7 +103,14 @@ class WarehouseResource(ConfigurableResource):
 
     @contextmanager
     def dbt_env(self) -> Iterator[Path]:
-        """DUCKDB_PATH set to this warehouse while a dbt invocation starts."""
+        """DUCKDB_PATH (and on Spark GOALS_LAKE_PATH) set to this warehouse while a dbt
+        invocation starts; yields where the data lives."""
+        if self.target() == "spark":
+            lake = self.lake_path()
+            lake.mkdir(parents=True, exist_ok=True)
+            with _DBT_ENV_LOCK, _env(LAKE_ENV, str(lake)):
+                yield lake
+            return
         path = self.path()
         path.parent.mkdir(parents=True, exist_ok=True)
         with _DBT_ENV_LOCK, warehouse_env(path):
@@ -82,6 +121,9 @@ class WarehouseResource(ConfigurableResource):
         read through a short read-only connection that does not wait: WarehouseBusyError
         when a writer holds the file. A warehouse or table that does not exist yet holds
         nothing."""
+        if self.target() == "spark":
+            with self.reader(("raw",)) as lake:
+                return _shas(lake, "loaded_files"), _shas(lake, "file_rejects")
         path = self.path()
         if not path.exists():
             return set(), set()
@@ -109,6 +151,23 @@ class WarehouseResource(ConfigurableResource):
             return shas("loaded_files"), shas("file_rejects")
         finally:
             con.close()
+
+
+def _shas(con: duckdb.DuckDBPyConnection, table: str) -> set[str]:
+    return {str(row[0]) for row in con.execute(f"select file_sha256 from raw.{table}").fetchall()}
+
+
+@contextmanager
+def _env(name: str, value: str) -> Iterator[None]:
+    saved = os.environ.get(name)
+    os.environ[name] = value
+    try:
+        yield
+    finally:
+        if saved is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = saved
 
 
 class LandingFolder(ConfigurableResource):

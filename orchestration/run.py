@@ -20,15 +20,20 @@ def execute_main_job(
     project_dir: Path = PROJECT_DIR,
     retry_policy: RetryPolicy = LOCK_RETRY_POLICY,
     log_level: str = "DEBUG",
+    lake: str | Path | None = None,
 ) -> ExecuteInProcessResult:
-    """Ingest `landing_dir` into `db_path` and build every dbt model and data test, in this
-    process, one step after the other. Without `instance`, an ephemeral (in-memory) instance
-    holds the run: nothing is written outside the warehouse and dbt's target/ folder."""
+    """Ingest `landing_dir` into `db_path` (on the Spark target: into `lake`, default
+    $GOALS_LAKE_PATH) and build every dbt model and data test, in this process, one step
+    after the other. Without `instance`, an ephemeral (in-memory) instance holds the run:
+    nothing is written outside the warehouse and dbt's target/ folder."""
     from orchestration.definitions import build_definitions
 
     defs = build_definitions(
         project_dir,
-        warehouse=WarehouseResource(db_path=str(Path(db_path).resolve())),
+        warehouse=WarehouseResource(
+            db_path=str(Path(db_path).resolve()),
+            lake=str(Path(lake).resolve()) if lake is not None else None,
+        ),
         # The files are complete when this is called: no settling time.
         landing=LandingFolder(path=str(Path(landing_dir).resolve()), settle_seconds=0.0),
         retry_policy=retry_policy,

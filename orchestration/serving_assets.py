@@ -120,7 +120,7 @@ def build_serving_asset(
     def serving_copy(
         context: AssetExecutionContext, warehouse: WarehouseResource, serving: ServingResource
     ) -> MaterializeResult:
-        db_path = warehouse.path()
+        db_path = warehouse.marts_source()
         targets = serving.targets(db_path)
         try:
             result = publish(

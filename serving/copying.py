@@ -38,7 +38,17 @@ def attach_warehouse(
 ) -> None:
     """ATTACH the warehouse READ_ONLY as WAREHOUSE_ALIAS, waiting for a writer like
     ingest.warehouse.connect (`lock_timeout`, default $GOALS_LOCK_TIMEOUT_S or 30 s, then
-    WarehouseLockedError); any other failure is a PublishError."""
+    WarehouseLockedError); any other failure is a PublishError. A folder is the Spark
+    target's lake: its marts are copied from their Parquet into an in-memory database
+    under the same alias (Spark holds no lock on them)."""
+    if source.is_dir():
+        from goals_core.lake import attach_lake
+
+        con.execute(f"ATTACH ':memory:' AS {quote(WAREHOUSE_ALIAS)}")
+        attach_lake(
+            con, lake=source, schemas=("marts",), database=WAREHOUSE_ALIAS, materialize=True
+        )
+        return
     timeout = lock_timeout_s() if lock_timeout is None else max(lock_timeout, 0.0)
     started = time.monotonic()
     delay = _FIRST_DELAY_S

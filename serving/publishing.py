@@ -314,7 +314,7 @@ def _remove_created(created: Sequence[Path], targets: ServingTargets) -> None:
 
 
 def _check_targets(source: Path, targets: ServingTargets) -> None:
-    if not source.is_file():
+    if not (source.is_file() or (source / "tables").is_dir()):  # a DuckDB file or a lake
         raise WarehouseMissingError(
             f"No warehouse at {source}: load events with `goals ingest FILE...` and build "
             "the marts with `goals build` first (or point --db / $DUCKDB_PATH at one)."

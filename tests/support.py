@@ -26,6 +26,7 @@ __all__ = [
     "create_raw_tables",
     "machine_env",
     "run_dbt",
+    "spark_env",
 ]
 
 #: The dbt of this virtualenv.
@@ -55,6 +56,12 @@ def machine_env(db_path: Path, project_dir: Path | None = None) -> dict[str, str
     return env
 
 
+def spark_env(lake: Path) -> dict[str, str]:
+    """What selects the Spark target with its own lake (one lake per process: the Derby
+    metastore in it admits one)."""
+    return {"GOALS_TARGET": "spark", "GOALS_LAKE_PATH": str(lake.resolve())}
+
+
 @dataclass(frozen=True)
 class DbtRun:
     returncode: int
@@ -72,12 +79,15 @@ def run_dbt(
     *args: str,
     target_path: Path | None = None,
     timeout: float = 1800,
+    lake: Path | None = None,
 ) -> DbtRun:
-    """dbt in a subprocess against `db_path` (machine_env); its artifacts and logs go to
-    `target_path` (default: `dbt-target` beside the warehouse)."""
+    """dbt in a subprocess against `db_path` (machine_env), or with `lake` against the Spark
+    target and that lake; its artifacts and logs go to `target_path` (default: `dbt-target`
+    beside the warehouse)."""
     target = target_path or db_path.parent / "dbt-target"
     env = {
         **machine_env(db_path, project_dir),
+        **(spark_env(lake) if lake is not None else {}),
         "DBT_TARGET_PATH": str(target),
         "DBT_LOG_PATH": str(target / "logs"),
         "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
