@@ -1,0 +1,121 @@
+"""Running the project on both targets side by side, and comparing what they built."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pytest
+
+from goals_core.lake import attach_lake
+from tests.support import MARTS, PROJECT_DIR, DbtRun, machine_env, run_dbt, spark_env
+
+_INGEST = """
+import dataclasses, json, sys
+from ingest.lake import ingest_for_target, raw_db_path
+from ingest.warehouse import connect
+con = connect(raw_db_path())
+results = ingest_for_target(con, sys.argv[1:])
+con.close()
+print(json.dumps([dataclasses.asdict(r) for r in results], default=str))
+"""
+
+
+def need_java() -> None:
+    """The Spark target needs a Java runtime (pyspark starts a JVM)."""
+    if shutil.which("java") is None:
+        pytest.skip("no `java` on PATH: the Spark target needs Java 17 (docs/spark.md)")
+
+
+class Targets:
+    """One project copy built on DuckDB (`db`) and on Spark (`lake`) from the same files."""
+
+    def __init__(self, root: Path, project: Path, dbt_vars: dict[str, Any]) -> None:
+        self.root = root
+        self.project = project
+        self.db = root / "warehouse.duckdb"
+        self.lake = root / "lake"
+        self.vars = json.dumps(dbt_vars)
+        self.logs: list[str] = []
+
+    def env(self, spark: bool) -> dict[str, str]:
+        return {**machine_env(self.db), **(spark_env(self.lake) if spark else {})}
+
+    def ingest(self, paths: Sequence[Path], *, spark: bool) -> list[dict[str, Any]]:
+        proc = subprocess.run(
+            [sys.executable, "-c", _INGEST, *map(str, paths)],
+            cwd=PROJECT_DIR,
+            env=self.env(spark),
+            capture_output=True,
+            text=True,
+            timeout=900,
+            check=False,
+        )
+        if proc.returncode != 0:
+            raise AssertionError(f"ingest failed:\n{proc.stdout}\n{proc.stderr}")
+        return json.loads(proc.stdout.strip().splitlines()[-1])
+
+    def build(self, *args: str, spark: bool) -> DbtRun:
+        name = "spark" if spark else "duckdb"
+        run = run_dbt(
+            self.project,
+            self.db,
+            "build",
+            "--exclude-resource-type",
+            "unit_test",
+            "--vars",
+            self.vars,
+            *args,
+            target_path=self.root / f"target-{name}",
+            lake=self.lake if spark else None,
+            timeout=3600,
+        )
+        (self.root / f"dbt-{name}-{len(self.logs)}.log").write_text(run.output)
+        self.logs.append(run.output)
+        if run.returncode != 0:
+            tail = "\n".join(run.output.splitlines()[-60:])
+            raise AssertionError(f"dbt build on {name} failed:\n{tail}")
+        return run
+
+    def differences(self, marts: Sequence[str] = MARTS) -> list[str]:
+        """Every difference between the marts of the two targets: columns, types, rows."""
+        con = duckdb.connect()
+        try:
+            con.execute(f"attach '{self.db}' as duck (read_only)")
+            attach_lake(con, lake=self.lake, schemas=("marts",))
+            return [p for mart in marts for p in _mart_differences(con, mart)]
+        finally:
+            con.close()
+
+
+def _columns(con: duckdb.DuckDBPyConnection, relation: str) -> dict[str, str]:
+    return {row[0]: row[1] for row in con.execute(f"describe {relation}").fetchall()}
+
+
+def _mart_differences(con: duckdb.DuckDBPyConnection, mart: str) -> list[str]:
+    try:
+        spark = _columns(con, f"memory.marts.{mart}")
+    except duckdb.Error:
+        return [f"{mart}: not built on Spark"]
+    duck = _columns(con, f"duck.marts.{mart}")
+    if list(spark) != list(duck):
+        return [f"{mart}: columns differ: duckdb {list(duck)}, spark {list(spark)}"]
+    problems = [
+        f"{mart}.{name}: type {duck[name]} on duckdb, {spark[name]} on spark"
+        for name in duck
+        if duck[name] != spark[name]
+    ]
+    columns = ", ".join(f'"{name}"' for name in duck)
+    for left, right, where in (("duck", "memory", "duckdb only"), ("memory", "duck", "spark only")):
+        rows = con.execute(
+            f"select {columns} from {left}.marts.{mart} "
+            f"except all select {columns} from {right}.marts.{mart} limit 5"
+        ).fetchall()
+        problems += [f"{mart}: {where}: {row}" for row in rows]
+    return problems
