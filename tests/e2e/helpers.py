@@ -15,7 +15,7 @@ from typing import Any
 
 from tests.reference.spec_reference import Event, canonical_json, parse_json
 from tests.support import PROJECT_DIR as REPO
-from tests.support import DbtRun, copy_project, machine_env, run_dbt
+from tests.support import DbtRun, copy_project, machine_env, run_dbt, spark_env
 
 GENERATED_SEEDS = ("goals.csv", "goal_status_changes.csv", "workspaces.csv")
 
@@ -79,23 +79,25 @@ def copy_project_with_seeds(dest: Path, seeds_dir: Path) -> Path:
 
 _INGEST = """
 import dataclasses, json, sys
+from ingest.lake import ingest_for_target, raw_db_path
 from ingest.warehouse import connect
-from ingest.schema import ensure_raw_schema
-from ingest.loader import ingest_paths
-con = connect(sys.argv[1])
-ensure_raw_schema(con)
-results = ingest_paths(con, [sys.argv[2]])
+con = connect(raw_db_path())
+results = ingest_for_target(con, [sys.argv[1]])
 con.close()
 print(json.dumps([dataclasses.asdict(r) for r in results], default=str))
 """
 
 
-def run_project_ingest(db_path: Path, events_dir: Path) -> list[dict[str, Any]]:
-    """The project's ingest API, in a subprocess whose machine zone is not UTC."""
+def run_project_ingest(
+    db_path: Path, events_dir: Path, *, lake: Path | None = None
+) -> list[dict[str, Any]]:
+    """The project's ingest API, in a subprocess whose machine zone is not UTC: into the
+    warehouse `db_path`, or with `lake` into that lake of the Spark target."""
+    env = {**machine_env(db_path), **(spark_env(lake) if lake is not None else {})}
     proc = subprocess.run(
-        [sys.executable, "-c", _INGEST, str(db_path), str(events_dir)],
+        [sys.executable, "-c", _INGEST, str(events_dir)],
         cwd=REPO,
-        env=machine_env(db_path),
+        env=env,
         capture_output=True,
         text=True,
         timeout=600,
@@ -196,9 +198,9 @@ def load_reference_raw(db_path: Path, reference: dict[str, Any]) -> None:
         con.close()
 
 
-def run_dbt_build(project_dir: Path, db_path: Path) -> DbtRun:
-    """`dbt build` of the project copy without unit tests, its artifacts in the copy's
-    target/ (MetricFlow reads the semantic manifest there)."""
+def run_dbt_build(project_dir: Path, db_path: Path, *, lake: Path | None = None) -> DbtRun:
+    """`dbt build` of the project copy without unit tests (on the Spark target with `lake`),
+    its artifacts in the copy's target/ (MetricFlow reads the semantic manifest there)."""
     return run_dbt(
         project_dir,
         db_path,
@@ -206,6 +208,7 @@ def run_dbt_build(project_dir: Path, db_path: Path) -> DbtRun:
         "--exclude-resource-type",
         "unit_test",
         target_path=project_dir / "target",
+        lake=lake,
     )
 
 

@@ -1,12 +1,14 @@
 """End to end: the adversarial edge-case dataset through the real ingest and dbt build,
 compared row by row with the independent reference (tests/reference/spec_reference.py).
 
-Two builds, both with the process time zone set to America/Los_Angeles:
+Three builds, all with the process time zone set to America/Los_Angeles:
 
 * `project` — the project's ingest API loads the event files, then `dbt build`; the ledger,
   rejects, duplicates, raw events and every mart are compared with the reference.
 * `reference_raw` — the raw tables are filled from the reference ingest instead, then
   `dbt build`: mart differences here are the models' alone, whatever the ingest does.
+* `spark` — as `project`, on the Spark target: the loader writes the lake, dbt builds on a
+  local Spark session, and the lake's raw tables and marts are read back as Parquet.
 
 On a difference the test prints every mismatching row (expected = reference, got =
 warehouse) and writes the full report next to the temporary warehouse.
@@ -23,6 +25,7 @@ from typing import Any
 import pytest
 
 from demo.edge_cases import write_edge_case_dataset
+from goals_core.lake import connect_lake
 from tests.e2e.helpers import (
     DAILY_MEASURES,
     DIM_CONV_COLUMNS,
@@ -39,6 +42,7 @@ from tests.e2e.helpers import (
     warehouse_event_row,
 )
 from tests.reference.spec_reference import reference_for_dataset
+from tests.spark.helpers import need_java
 
 pytestmark = pytest.mark.slow
 
@@ -55,15 +59,20 @@ class Build:
         self.reference = reference_for_dataset(root / "dataset")
         self.project = copy_project_with_seeds(root / "project", self.dataset["seeds_dir"])
         self.db = root / "warehouse.duckdb"
+        lake = root / "lake" if mode == "spark" else None
         self.ingest_results: list[dict[str, Any]] = []
-        if mode == "project":
-            self.ingest_results = run_project_ingest(self.db, self.dataset["events_dir"])
+        if mode in ("project", "spark"):
+            events_dir = self.dataset["events_dir"]
+            self.ingest_results = run_project_ingest(self.db, events_dir, lake=lake)
         else:
             load_reference_raw(self.db, self.reference)
-        self.dbt = run_dbt_build(self.project, self.db)
+        self.dbt = run_dbt_build(self.project, self.db, lake=lake)
         (root / "dbt_build.log").write_text(self.dbt.stdout + self.dbt.stderr)
-        self.con = duckdb.connect(str(self.db), read_only=True)
-        self.con.execute("set TimeZone = 'UTC'")
+        if lake is not None:
+            self.con = connect_lake(lake, ("raw", "marts"))
+        else:
+            self.con = duckdb.connect(str(self.db), read_only=True)
+            self.con.execute("set TimeZone = 'UTC'")
 
     def report(self, name: str, problems: list[str]) -> str:
         text = "\n".join(problems)
@@ -95,7 +104,15 @@ def reference_raw_build(tmp_path_factory) -> Build:
     return Build(tmp_path_factory.mktemp("e2e_reference_raw"), "reference_raw")
 
 
-BUILDS = ["project_build", "reference_raw_build"]
+@pytest.fixture(scope="module")
+def spark_build(tmp_path_factory) -> Build:
+    need_java()
+    return Build(tmp_path_factory.mktemp("e2e_spark"), "spark")
+
+
+BUILDS = ["project_build", "reference_raw_build", "spark_build"]
+#: The builds whose raw tables the project's loader wrote.
+LOADED = ["project_build", "spark_build"]
 
 
 def _build(request, name: str) -> Build:
@@ -105,8 +122,9 @@ def _build(request, name: str) -> Build:
 # --------------------------------------------------------------------------- ingest
 
 
-def test_ledger_matches_reference(project_build: Build):
-    b = project_build
+@pytest.mark.parametrize("build", LOADED)
+def test_ledger_matches_reference(request, build: str):
+    b = _build(request, build)
     ref = b.reference["file_counts"]
     rows = fetch(b.con, "select * from raw.loaded_files")
     expected = [
@@ -145,8 +163,9 @@ def test_ledger_matches_reference(project_build: Build):
     assert not problems, b.report("loaded_files", problems)
 
 
-def test_rejects_and_duplicates_match_reference(project_build: Build):
-    b = project_build
+@pytest.mark.parametrize("build", LOADED)
+def test_rejects_and_duplicates_match_reference(request, build: str):
+    b = _build(request, build)
     ref = b.reference["file_counts"]
     names = {c.sha256: Path(c.path).name for c in ref.values()}
     exp_rej = [
@@ -193,8 +212,9 @@ def test_rejects_and_duplicates_match_reference(project_build: Build):
     assert not problems, b.report("rejects", problems)
 
 
-def test_raw_events_match_reference(project_build: Build):
-    b = project_build
+@pytest.mark.parametrize("build", LOADED)
+def test_raw_events_match_reference(request, build: str):
+    b = _build(request, build)
     expected = [event_row(e) for e in b.reference["events"]]
     got = [warehouse_event_row(r) for r in fetch(b.con, "select * from raw.events")]
     cols = [
