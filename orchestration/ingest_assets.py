@@ -27,7 +27,9 @@ from dagster import (
 )
 from dagster_dbt import DagsterDbtTranslator
 
-from ingest.loader import FileResult, ingest_paths
+from goals_core.target import current_target
+from ingest.lake import ingest_for_target
+from ingest.loader import FileResult
 from ingest.schema import ensure_raw_schema
 from orchestration.dbt_nodes import (
     RAW_EVENTS_TABLE,
@@ -87,7 +89,7 @@ def raw_table_specs(
         spec = AssetSpec(
             key=key,
             group_name=INGEST_GROUP,
-            kinds={"python", "duckdb"},
+            kinds={"python", "duckdb"} if current_target() == "duckdb" else {"python", "parquet"},
             description=_DESCRIPTIONS.get(table.name, f"Raw table {table.relation}."),
             metadata={"dagster/table_name": f"{table.schema}.{table.identifier}"},
         )
@@ -126,12 +128,17 @@ def build_ingest_assets(
             )
         else:
             context.log.info(f"{len(files)} file(s) in {folder}")
-        db_path = warehouse.path()
+        db_path = warehouse.loader_path()
         try:
             with warehouse.connect() as con:
                 ensure_raw_schema(con)
                 present = [path for path in files if path.exists()]  # one may just have gone
-                results = ingest_paths(con, present, on_file=lambda r: _log_file(context, r))
+                results = ingest_for_target(
+                    con,
+                    present,
+                    lake=warehouse.lake_path(),
+                    on_file=lambda r: _log_file(context, r),
+                )
                 counts = {t.name: _count(con, t.relation) for t, _ in tables_and_specs}
         except WarehouseBusyError as exc:  # retried by the RetryPolicy, then a Failure
             raise lock_exception(context.retry_number, retry_policy, str(exc)) from exc

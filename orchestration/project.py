@@ -25,6 +25,7 @@ from filelock import FileLock
 
 from goals_core.dbt_files import manifest_inputs, project_config
 from goals_core.paths import PROJECT_DIR
+from goals_core.target import current_target
 
 __all__ = ["PROJECT_DIR", "dbt_project", "manifest_fingerprint", "prepared_dbt_project"]
 # Dagster's own target folder: `goals build` and plain `dbt` runs rewrite target/manifest.json
@@ -37,9 +38,14 @@ log = logging.getLogger(__name__)
 
 
 def dbt_project(project_dir: Path = PROJECT_DIR) -> DbtProject:
-    """The DbtProject rooted at `project_dir`, whose profiles.yml sits beside dbt_project.yml."""
+    """The DbtProject rooted at `project_dir`, whose profiles.yml sits beside dbt_project.yml.
+    Each target has its own manifest: the models' configuration depends on the engine."""
     project_dir = Path(project_dir).resolve()
-    return DbtProject(project_dir=project_dir, profiles_dir=project_dir, target_path=TARGET_PATH)
+    target = current_target()
+    target_path = TARGET_PATH if target == "duckdb" else TARGET_PATH.with_name(f"dagster-{target}")
+    return DbtProject(
+        project_dir=project_dir, profiles_dir=project_dir, target_path=target_path, target=target
+    )
 
 
 def current_fingerprint(project: DbtProject) -> str:

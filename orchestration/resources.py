@@ -19,6 +19,7 @@ from goals_core.dbt_runner import warehouse_env
 from goals_core.lake import connect_lake
 from goals_core.paths import resolve_db_path
 from goals_core.target import LAKE_ENV, Target, current_target, lake_path
+from ingest.lake import raw_db_path
 from ingest.loader import discover_files
 from ingest.warehouse import WarehouseLockedError, connect
 from orchestration.landing_files import is_settled
@@ -83,11 +84,17 @@ class WarehouseResource(ConfigurableResource):
         finally:
             con.close()
 
+    def loader_path(self) -> Path:
+        """The DuckDB file the loader writes: the warehouse, or on Spark the lake's
+        loader-side database (ingest.lake)."""
+        return raw_db_path(self.db_path or None, self.lake_path()).resolve()
+
     @contextmanager
     def connect(self) -> Iterator[duckdb.DuckDBPyConnection]:
-        """A read-write connection for the duration of the block (ingest's helper: it retries
-        a lock conflict, then raises WarehouseLockedError, re-raised as WarehouseBusyError)."""
-        path = self.path()
+        """A read-write connection to loader_path() for the duration of the block (ingest's
+        helper: it retries a lock conflict, then raises WarehouseLockedError, re-raised as
+        WarehouseBusyError)."""
+        path = self.loader_path()
         try:
             con = connect(path)
         except WarehouseLockedError as exc:
