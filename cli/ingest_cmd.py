@@ -1,5 +1,9 @@
 """`goals ingest PATH... [--db FILE]`: load event files into the warehouse's raw tables.
 
+On the Spark target (`GOALS_TARGET=spark`) the raw tables are the lake's
+(`$GOALS_LAKE_PATH`): the files load into its loader-side database `<lake>/loader.duckdb`
+and each is published into `<lake>/raw/` as it commits (ingest/lake.py); `--db` is refused.
+
 One line per file (loaded, skipped or set aside, with its counts and speed), a total line,
 then the rejected lines grouped by reason (a count and one example each) and the files set
 aside. On a terminal a progress display (the current file and the whole load) runs while
@@ -36,6 +40,7 @@ from rich.progress import (
 from rich.text import Text
 
 if TYPE_CHECKING:
+    from ingest.lake import LakeSync
     from ingest.loader import FileResult
     from ingest.rejects import RejectGroup
 
@@ -196,7 +201,8 @@ def ingest(
         Path | None,
         typer.Option(
             "--db",
-            help="DuckDB warehouse file (default: $DUCKDB_PATH or warehouse/goals.duckdb).",
+            help="DuckDB warehouse file (default: $DUCKDB_PATH or warehouse/goals.duckdb). "
+            "Not on the Spark target: it loads into the lake ($GOALS_LAKE_PATH).",
             dir_okay=False,
         ),
     ] = None,
@@ -204,12 +210,12 @@ def ingest(
     """Load event files into the warehouse; a file whose content is already loaded is
     skipped, a file that cannot be read is set aside (the others load); exit status 1 when
     a file was set aside."""
-    from goals_core.paths import resolve_db_path
-    from ingest.loader import IngestError, discover_files, ingest_paths
+    from ingest.lake import ingest_for_target
+    from ingest.loader import IngestError, discover_files
     from ingest.schema import ensure_raw_schema
     from ingest.warehouse import WarehouseLockedError, connect
 
-    db_path = resolve_db_path(db)
+    db_path, lake = _raw_db(db)
     for path in paths:
         if not path.exists():
             _fail(missing_path_message(path))
@@ -248,20 +254,30 @@ def ingest(
                     progress.console.print(file_line(result, already_from=origin))
                     progress.end(Path(result.path))
 
-                ingest_paths(
+                ingest_for_target(
                     con,
                     files,
+                    lake=lake,
                     on_file=on_file,
                     on_start=progress.start,
                     on_progress=progress.advance,
+                    on_sync=lambda report: _print_sync(progress.console, report),
                 )
-            _print_summary(con, results, time.perf_counter() - started, db)
+            _print_summary(con, results, time.perf_counter() - started, db_path if lake else db)
         except IngestError as exc:
             _print_total(results, time.perf_counter() - started)
             _fail(str(exc))
         except duckdb.Error as exc:
             _print_total(results, time.perf_counter() - started)
             _fail(f"the warehouse {db_path} failed while loading: {exc}")
+        except OSError as exc:
+            if lake is None:
+                raise
+            _print_total(results, time.perf_counter() - started)
+            _fail(
+                f"cannot write the lake {lake}: {exc.strerror or exc} ({exc.filename}); fix "
+                "it and run the same command again: what was loaded is published then"
+            )
         except KeyboardInterrupt:
             _print_total(results, time.perf_counter() - started)
             _fail("interrupted: the file being loaded was rolled back", code=130)
@@ -273,6 +289,46 @@ def ingest(
             f"{len(new_set_aside)} file(s) could not be read and were set aside (listed "
             "above); every other file is loaded. Replace a bad file by a fixed export (new "
             "content loads); `goals rejects --files` lists the files set aside."
+        )
+
+
+def _raw_db(db: Path | None) -> tuple[Path, Path | None]:
+    """(the DuckDB file the loader writes, the lake on the Spark target else None)."""
+    from goals_core.paths import resolve_db_path
+    from goals_core.target import LAKE_ENV, UnknownTargetError, current_target, lake_path
+    from ingest.lake import loader_db_path
+
+    try:
+        target = current_target()
+    except UnknownTargetError as exc:
+        _fail(str(exc))
+    if target != "spark":
+        return resolve_db_path(db), None
+    lake = lake_path()
+    if db is not None:
+        _fail(
+            f"--db names a DuckDB warehouse, but GOALS_TARGET=spark loads into the lake "
+            f"{lake}: drop --db (set {LAKE_ENV} to choose the lake)"
+        )
+    return loader_db_path(lake), lake
+
+
+def _print_sync(console: Console, report: LakeSync) -> None:
+    """What the lake's start-up check repaired, if anything."""
+    if report.published:
+        console.print(
+            f"lake    published {len(report.published)} file(s) an earlier load committed "
+            "but did not finish publishing"
+        )
+    if report.imported:
+        console.print(
+            f"lake    {len(report.imported)} file(s) in the lake were missing from its "
+            "loader-side database: taken back from the lake (they are not loaded again)"
+        )
+    if report.removed_tmp or report.removed_orphans:
+        count = len(report.removed_tmp) + len(report.removed_orphans)
+        console.print(
+            f"lake    removed {count} unfinished folder(s) an interrupted load left behind"
         )
 
 

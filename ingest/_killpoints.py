@@ -1,6 +1,7 @@
 """Test hook: the loader kills its own process with SIGKILL at a named point.
 
-Only the crash-safety tests (`tests/ingest/test_crash_safety.py`) use it. With
+Only the crash-safety tests (tests/ingest/test_crash_safety.py and test_lake.py) use it.
+With
 
     GOALS_INGEST_KILL_AT="<stage>:<n>"
 
@@ -19,9 +20,12 @@ reaches them:
 | `before-ledger` | rows inserted into `raw.event_duplicates`, the ledger row not yet |
 | `before-commit` | the ledger row inserted, `commit` not yet sent |
 | `after-commit` | the file's transaction committed |
+| `lake-folder-written` | Spark target: one table's folder of the file written under `_tmp-` |
+| `lake-folder-committed` | Spark target: that folder renamed into place |
 
-`ingest_paths()` reads the variable once per call (`arm()`); when it is unset, reaching a
-stage costs one global lookup (a few per 64 MB chunk).
+`ingest_paths()` (and `ingest.lake.ingest_paths_to_lake()`) reads the variable once per
+call (`arm()`); when it is unset, reaching a stage costs one global lookup (a few per 64 MB
+chunk).
 """
 
 from __future__ import annotations
@@ -40,6 +44,8 @@ STAGES = (
     "before-ledger",
     "before-commit",
     "after-commit",
+    "lake-folder-written",
+    "lake-folder-committed",
 )
 
 _target: tuple[str, int] | None = None
