@@ -24,6 +24,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
+from goals_core.raw_load import ingest_for_target, raw_db_path
 from goals_core.target import LAKE_ENV, RAW_TABLES, TARGET_ENV
 from ingest._killpoints import KILL_AT_ENV
 from ingest.lake import (
@@ -34,12 +35,11 @@ from ingest.lake import (
     committed_files,
     folder_name,
     folder_sha,
-    ingest_for_target,
     ingest_paths_to_lake,
     loader_db_path,
-    raw_db_path,
     sync_lake,
 )
+from ingest.lake import RAW_TABLES as LAKE_TABLES
 from ingest.loader import FileResult, ingest_paths
 from ingest.schema import ensure_raw_schema
 from ingest.warehouse import connect
@@ -456,6 +456,10 @@ def test_the_spark_target_loads_into_the_lake(
         ingest_for_target(con, [landing])
     check_lake(lake)
     assert lake_snapshot(lake) == lake_snapshot(clean)
+
+
+def test_the_lake_knows_every_raw_table() -> None:
+    assert sorted(LAKE_TABLES) == sorted(RAW_TABLES)
 
 
 def test_folder_names() -> None:
