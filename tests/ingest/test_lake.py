@@ -382,7 +382,27 @@ def test_a_file_half_published_is_completed(tmp_path: Path, landing: Path, clean
     lake = tmp_path / "lake"
     killed(lake, landing, "lake-folder-committed:6")  # file 02: events and rejects only
     assert len(folders(lake, "events")) == 2 and len(folders(lake, "loaded_files")) == 1
-    converge(lake, landing, clean)
+    proc = run_cli(lake, landing)
+    assert proc.returncode == 1, proc.stderr  # the bad gzip, set aside by this load
+    assert "lake    published 1 file(s) an earlier load committed" in proc.stdout
+    check_lake(lake)
+    assert lake_snapshot(lake) == lake_snapshot(clean)
+    assert load_order(lake) == list(NAMES[:LOADED])
+
+
+def test_lost_lake_folders_are_published_again(tmp_path: Path, landing: Path, clean: Path) -> None:
+    lake = tmp_path / "lake"
+    shutil.copytree(clean, lake)
+    second = folders(lake, "events")[1]  # file 02
+    shutil.rmtree(lake / "raw" / "events" / second)
+    shutil.rmtree(lake / "raw" / "loaded_files" / second)
+    (set_aside,) = folders(lake, "file_rejects")
+    shutil.rmtree(lake / "raw" / "file_rejects" / set_aside)
+    with connect(loader_db_path(lake)) as con:
+        report = sync_lake(con, Lake(lake))
+    assert len(report.published) == 2 and not report.imported and not report.removed_orphans
+    check_lake(lake)
+    assert lake_snapshot(lake) == lake_snapshot(clean)
 
 
 def test_a_lost_loader_database_is_rebuilt_from_the_lake(
