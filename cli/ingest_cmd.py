@@ -286,10 +286,11 @@ def ingest(
             con.close()
     new_set_aside = [r for r in results if r.status == "rejected" and not r.earlier]
     if new_set_aside:
+        where = f" --db {db_path}" if lake is not None else ""  # the lake's loader database
         _fail(
             f"{len(new_set_aside)} file(s) could not be read and were set aside (listed "
             "above); every other file is loaded. Replace a bad file by a fixed export (new "
-            "content loads); `goals rejects --files` lists the files set aside."
+            f"content loads); `goals rejects{where} --files` lists the files set aside."
         )
 
 

@@ -307,7 +307,8 @@ def test_goals_ingest_on_spark_writes_the_lake(clean: Path, landing: Path, tmp_p
     proc = run_cli(lake, landing)
     assert proc.returncode == 1, proc.stderr  # the bad gzip is set aside
     assert "set aside" in proc.stdout and "Traceback" not in proc.stderr
-    assert f"--db {loader_db_path(lake)} --lines" in proc.stdout
+    assert f"goals rejects --db {loader_db_path(lake)} --lines" in proc.stdout
+    assert f"goals rejects --db {loader_db_path(lake)} --files" in proc.stderr
     check_lake(lake)
     assert lake_snapshot(lake) == lake_snapshot(clean)
     assert not (tmp_path / "warehouse").exists()
