@@ -32,6 +32,7 @@ which is what makes one loader per lake.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import re
@@ -255,7 +256,8 @@ def _import(con: duckdb.DuckDBPyConnection, lake: Lake, sha256: str, tables: Seq
             con.execute(f"insert into raw.{table} by name select * from read_parquet({files})")
         con.execute("commit")
     except BaseException:
-        con.execute("rollback")
+        with contextlib.suppress(duckdb.Error):
+            con.execute("rollback")
         raise
 
 
@@ -286,10 +288,17 @@ def sync_lake(con: duckdb.DuckDBPyConnection, lake: Lake) -> LakeSync:
                 shutil.rmtree(folder)
                 del lake.folders[table][sha]
                 report.removed_orphans.append(folder)
-    # database -> lake: files committed in the database, missing in the lake
-    missing = {sha for sha in loaded if not all(lake.has(t, sha) for t in FILE_TABLES)}
-    missing |= _shas(con, SET_ASIDE_TABLE) - set(lake.folders[SET_ASIDE_TABLE])
-    for sha in sorted(missing):
+    # database -> lake: files committed in the database, missing in the lake, in load
+    # order (they appear to a reader as they would have in the first place)
+    in_order = [
+        str(r[0])
+        for r in con.execute(
+            "select file_sha256 from raw.loaded_files order by loaded_at"
+        ).fetchall()
+    ]
+    missing = [sha for sha in in_order if not all(lake.has(t, sha) for t in FILE_TABLES)]
+    missing += sorted(_shas(con, SET_ASIDE_TABLE) - set(lake.folders[SET_ASIDE_TABLE]))
+    for sha in missing:
         if publish_file(con, lake, sha):
             report.published.append(sha)
     return report
