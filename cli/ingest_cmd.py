@@ -2,7 +2,8 @@
 
 On the Spark target (`GOALS_TARGET=spark`) the raw tables are the lake's
 (`$GOALS_LAKE_PATH`): the files load into its loader-side database `<lake>/loader.duckdb`
-and each is published into `<lake>/raw/` as it commits (ingest/lake.py); `--db` is refused.
+and each is published into `<lake>/raw/` as it commits (goals_core/raw_load.py,
+ingest/lake.py); `--db` is refused.
 
 One line per file (loaded, skipped or set aside, with its counts and speed), a total line,
 then the rejected lines grouped by reason (a count and one example each) and the files set
@@ -210,7 +211,7 @@ def ingest(
     """Load event files into the warehouse; a file whose content is already loaded is
     skipped, a file that cannot be read is set aside (the others load); exit status 1 when
     a file was set aside."""
-    from ingest.lake import ingest_for_target
+    from goals_core.raw_load import ingest_for_target
     from ingest.loader import IngestError, discover_files
     from ingest.schema import ensure_raw_schema
     from ingest.warehouse import WarehouseLockedError, connect
@@ -285,10 +286,11 @@ def ingest(
             con.close()
     new_set_aside = [r for r in results if r.status == "rejected" and not r.earlier]
     if new_set_aside:
+        where = f" --db {db_path}" if lake is not None else ""  # the lake's loader database
         _fail(
             f"{len(new_set_aside)} file(s) could not be read and were set aside (listed "
             "above); every other file is loaded. Replace a bad file by a fixed export (new "
-            "content loads); `goals rejects --files` lists the files set aside."
+            f"content loads); `goals rejects{where} --files` lists the files set aside."
         )
 
 

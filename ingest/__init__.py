@@ -3,8 +3,8 @@
 - `ingest.warehouse`: `connect()` (UTC session, lock retries), `default_db_path()`;
 - `ingest.schema`: `ensure_raw_schema()`, the raw tables;
 - `ingest.loader`: `discover_files()`, `pending_files()`, `ingest_paths()`, `FileResult`;
-- `ingest.lake`: the Spark target's raw tables in the lake: `ingest_for_target()` (either
-  target), `ingest_paths_to_lake()`, `sync_lake()`, `loader_db_path()`, `raw_db_path()`.
+- `ingest.lake`: the Spark target's raw tables in the lake: `ingest_paths_to_lake()`,
+  `sync_lake()`, `loader_db_path()` (goals_core.raw_load picks the target).
 
 The names are re-exported here lazily, so that importing `ingest.warehouse` alone does not
 pull in NumPy and PyArrow.
@@ -22,10 +22,8 @@ _EXPORTS = {
     "ingest_paths": "ingest.loader",
     "pending_files": "ingest.loader",
     "ensure_raw_schema": "ingest.schema",
-    "ingest_for_target": "ingest.lake",
     "ingest_paths_to_lake": "ingest.lake",
     "loader_db_path": "ingest.lake",
-    "raw_db_path": "ingest.lake",
     "sync_lake": "ingest.lake",
     "WarehouseLockedError": "ingest.warehouse",
     "connect": "ingest.warehouse",

@@ -32,6 +32,7 @@ which is what makes one loader per lake.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import re
@@ -43,8 +44,6 @@ from pathlib import Path
 
 import duckdb
 
-from goals_core.paths import resolve_db_path
-from goals_core.target import RAW_TABLES, current_target, lake_path, raw_table_path
 from ingest import _killpoints
 from ingest.loader import FileResult, ingest_paths
 from ingest.schema import ensure_raw_schema
@@ -56,6 +55,9 @@ LOADER_DB_NAME = "loader.duckdb"
 #: ledger last, so that its folder says the file is in every table.
 FILE_TABLES = ("events", "event_rejects", "event_duplicates", "loaded_files")
 SET_ASIDE_TABLE = "file_rejects"
+#: Every raw table (goals_core.target.RAW_TABLES names the same ones; `ingest` does not
+#: import `goals_core`, which imports it).
+RAW_TABLES = (*FILE_TABLES, SET_ASIDE_TABLE)
 TMP_PREFIX = "_tmp-"
 PART_NAME = "part-00000.parquet"
 
@@ -64,17 +66,16 @@ _STAMP_FORMAT = "%Y%m%dT%H%M%S%f"
 _SHA_RE = re.compile(r"^[0-9a-f]{64}$")
 
 
-def loader_db_path(lake: Path | None = None) -> Path:
+def loader_db_path(lake: Path) -> Path:
     """The loader-side DuckDB database of a lake: `<lake>/loader.duckdb`."""
-    return (lake or lake_path()) / LOADER_DB_NAME
+    return lake / LOADER_DB_NAME
 
 
-def raw_db_path(db: Path | str | None = None, lake: Path | None = None) -> Path:
-    """The DuckDB file the loader writes on the current target: the warehouse (`db`, else
-    $DUCKDB_PATH, else warehouse/goals.duckdb) on duckdb, `<lake>/loader.duckdb` on spark."""
-    if current_target() == "spark":
-        return loader_db_path(lake)
-    return resolve_db_path(db)
+def raw_table_dir(table: str, lake: Path) -> Path:
+    """The folder of one raw table in the lake (goals_core.target.raw_table_path)."""
+    if table not in RAW_TABLES:
+        raise ValueError(f"not a raw table: {table}")
+    return lake / "raw" / table
 
 
 def folder_name(stamp: datetime, sha256: str) -> str:
@@ -96,10 +97,10 @@ def _is_hidden(name: str) -> bool:
     return name.startswith(("_", "."))
 
 
-def committed_files(table: str, lake: Path | None = None) -> list[Path]:
+def committed_files(table: str, lake: Path) -> list[Path]:
     """The Parquet files of a raw table in the lake: those of its committed folders (what
     Spark reads), in load order."""
-    root = raw_table_path(table, lake or lake_path())
+    root = raw_table_dir(table, lake)
     if not root.is_dir():
         return []
     return sorted(
@@ -127,13 +128,13 @@ class LakeSync:
 class Lake:
     """The raw tables of one lake, with an index of their committed folders by sha256."""
 
-    def __init__(self, root: Path | None = None) -> None:
-        self.root = (root or lake_path()).resolve()
+    def __init__(self, root: Path) -> None:
+        self.root = root.resolve()
         self.folders: dict[str, dict[str, Path]] = {}
         self.rescan()
 
     def table_dir(self, table: str) -> Path:
-        return raw_table_path(table, self.root)
+        return raw_table_dir(table, self.root)
 
     def rescan(self) -> list[Path]:
         """Index the committed folders; returns the uncommitted (`_tmp-`) ones."""
@@ -255,7 +256,8 @@ def _import(con: duckdb.DuckDBPyConnection, lake: Lake, sha256: str, tables: Seq
             con.execute(f"insert into raw.{table} by name select * from read_parquet({files})")
         con.execute("commit")
     except BaseException:
-        con.execute("rollback")
+        with contextlib.suppress(duckdb.Error):
+            con.execute("rollback")
         raise
 
 
@@ -286,8 +288,17 @@ def sync_lake(con: duckdb.DuckDBPyConnection, lake: Lake) -> LakeSync:
                 shutil.rmtree(folder)
                 del lake.folders[table][sha]
                 report.removed_orphans.append(folder)
-    # database -> lake: files committed in the database, missing in the lake
-    for sha in sorted(loaded | _shas(con, SET_ASIDE_TABLE)):
+    # database -> lake: files committed in the database, missing in the lake, in load
+    # order (they appear to a reader as they would have in the first place)
+    in_order = [
+        str(r[0])
+        for r in con.execute(
+            "select file_sha256 from raw.loaded_files order by loaded_at"
+        ).fetchall()
+    ]
+    missing = [sha for sha in in_order if not all(lake.has(t, sha) for t in FILE_TABLES)]
+    missing += sorted(_shas(con, SET_ASIDE_TABLE) - set(lake.folders[SET_ASIDE_TABLE]))
+    for sha in missing:
         if publish_file(con, lake, sha):
             report.published.append(sha)
     return report
@@ -297,7 +308,7 @@ def ingest_paths_to_lake(
     con: duckdb.DuckDBPyConnection,
     paths: Sequence[str | Path],
     *,
-    lake: Path | None = None,
+    lake: Path,
     on_file: Callable[[FileResult], None] | None = None,
     on_start: Callable[[Path], None] | None = None,
     on_progress: Callable[[Path, int], None] | None = None,
@@ -321,24 +332,3 @@ def ingest_paths_to_lake(
             on_file(result)
 
     return ingest_paths(con, paths, on_file=published, on_start=on_start, on_progress=on_progress)
-
-
-def ingest_for_target(
-    con: duckdb.DuckDBPyConnection,
-    paths: Sequence[str | Path],
-    *,
-    lake: Path | None = None,
-    on_file: Callable[[FileResult], None] | None = None,
-    on_start: Callable[[Path], None] | None = None,
-    on_progress: Callable[[Path, int], None] | None = None,
-    on_sync: Callable[[LakeSync], None] | None = None,
-) -> list[FileResult]:
-    """Load `paths` on the current target (`GOALS_TARGET`): `ingest_paths()` on duckdb,
-    `ingest_paths_to_lake()` on spark. `con` is a read-write connection to
-    `raw_db_path()` (the warehouse, or the lake's loader-side database)."""
-    if current_target() == "spark":
-        return ingest_paths_to_lake(
-            con, paths, lake=lake, on_file=on_file, on_start=on_start,
-            on_progress=on_progress, on_sync=on_sync,
-        )  # fmt: skip
-    return ingest_paths(con, paths, on_file=on_file, on_start=on_start, on_progress=on_progress)

@@ -24,6 +24,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
+from goals_core.raw_load import ingest_for_target, raw_db_path
 from goals_core.target import LAKE_ENV, RAW_TABLES, TARGET_ENV
 from ingest._killpoints import KILL_AT_ENV
 from ingest.lake import (
@@ -34,12 +35,11 @@ from ingest.lake import (
     committed_files,
     folder_name,
     folder_sha,
-    ingest_for_target,
     ingest_paths_to_lake,
     loader_db_path,
-    raw_db_path,
     sync_lake,
 )
+from ingest.lake import RAW_TABLES as LAKE_TABLES
 from ingest.loader import FileResult, ingest_paths
 from ingest.schema import ensure_raw_schema
 from ingest.warehouse import connect
@@ -307,7 +307,8 @@ def test_goals_ingest_on_spark_writes_the_lake(clean: Path, landing: Path, tmp_p
     proc = run_cli(lake, landing)
     assert proc.returncode == 1, proc.stderr  # the bad gzip is set aside
     assert "set aside" in proc.stdout and "Traceback" not in proc.stderr
-    assert f"--db {loader_db_path(lake)} --lines" in proc.stdout
+    assert f"goals rejects --db {loader_db_path(lake)} --lines" in proc.stdout
+    assert f"goals rejects --db {loader_db_path(lake)} --files" in proc.stderr
     check_lake(lake)
     assert lake_snapshot(lake) == lake_snapshot(clean)
     assert not (tmp_path / "warehouse").exists()
@@ -382,7 +383,27 @@ def test_a_file_half_published_is_completed(tmp_path: Path, landing: Path, clean
     lake = tmp_path / "lake"
     killed(lake, landing, "lake-folder-committed:6")  # file 02: events and rejects only
     assert len(folders(lake, "events")) == 2 and len(folders(lake, "loaded_files")) == 1
-    converge(lake, landing, clean)
+    proc = run_cli(lake, landing)
+    assert proc.returncode == 1, proc.stderr  # the bad gzip, set aside by this load
+    assert "lake    published 1 file(s) an earlier load committed" in proc.stdout
+    check_lake(lake)
+    assert lake_snapshot(lake) == lake_snapshot(clean)
+    assert load_order(lake) == list(NAMES[:LOADED])
+
+
+def test_lost_lake_folders_are_published_again(tmp_path: Path, landing: Path, clean: Path) -> None:
+    lake = tmp_path / "lake"
+    shutil.copytree(clean, lake)
+    second = folders(lake, "events")[1]  # file 02
+    shutil.rmtree(lake / "raw" / "events" / second)
+    shutil.rmtree(lake / "raw" / "loaded_files" / second)
+    (set_aside,) = folders(lake, "file_rejects")
+    shutil.rmtree(lake / "raw" / "file_rejects" / set_aside)
+    with connect(loader_db_path(lake)) as con:
+        report = sync_lake(con, Lake(lake))
+    assert len(report.published) == 2 and not report.imported and not report.removed_orphans
+    check_lake(lake)
+    assert lake_snapshot(lake) == lake_snapshot(clean)
 
 
 def test_a_lost_loader_database_is_rebuilt_from_the_lake(
@@ -456,6 +477,10 @@ def test_the_spark_target_loads_into_the_lake(
         ingest_for_target(con, [landing])
     check_lake(lake)
     assert lake_snapshot(lake) == lake_snapshot(clean)
+
+
+def test_the_lake_knows_every_raw_table() -> None:
+    assert sorted(LAKE_TABLES) == sorted(RAW_TABLES)
 
 
 def test_folder_names() -> None:
