@@ -31,7 +31,7 @@ console = Console(highlight=False)
 
 REFERENCE_TIME = "2030-01-01T00:00:00Z"
 _INGEST = (
-    "import sys; from ingest.lake import ingest_for_target, raw_db_path; "
+    "import sys; from goals_core.raw_load import ingest_for_target, raw_db_path; "
     "from ingest.warehouse import connect; con = connect(raw_db_path()); "
     "ingest_for_target(con, sys.argv[1:]); con.close()"
 )

@@ -19,6 +19,7 @@ from cli.options import reference_time_option
 from cli.warehouse import check_warehouse_path, one_line
 from goals_core import dbt_runner
 from goals_core.paths import resolve_db_path
+from goals_core.target import LAKE_ENV, current_target, lake_path
 
 DbOption = Annotated[
     Path | None,
@@ -82,11 +83,16 @@ def build(
     from ingest.warehouse import WarehouseLockedError, connect
 
     reference = reference_time_option(reference_time)
-    db_path = resolve_db_path(db)
-    existed = check_warehouse_path(db_path, create=True)
+    spark = current_target() == "spark"
+    if spark and db is not None:
+        fail(f"--db names a DuckDB warehouse; on Spark the data lives in ${LAKE_ENV}.")
+    # On Spark the raw tables are the lake's Parquet, registered by the build itself.
+    db_path = lake_path() if spark else resolve_db_path(db)
+    existed = True if spark else check_warehouse_path(db_path, create=True)
     try:
-        with connect(db_path) as con:
-            ensure_raw_schema(con)
+        if not spark:
+            with connect(db_path) as con:
+                ensure_raw_schema(con)
     except WarehouseLockedError as exc:
         fail(str(exc))
     except duckdb.Error as exc:

@@ -71,9 +71,16 @@ def publish(
     """Publish the marts (only the marts) for BI tools: a DuckDB file readable by DuckDB 1.4+
     and one Parquet file per mart, each swapped in atomically. Readers that have the old file
     open keep their snapshot until they reconnect."""
+    from cli.console import fail
     from cli.warehouse import check_warehouse_path
     from goals_core.paths import resolve_db_path
+    from goals_core.target import LAKE_ENV, current_target, lake_path
 
+    if current_target() == "spark":  # the marts are Parquet tables of the lake
+        if db is not None:
+            fail(f"--db names a DuckDB warehouse; on Spark the data lives in ${LAKE_ENV}.")
+        publish_serving_copy(lake_path(), serving_path, parquet_dir)
+        return
     db_path = resolve_db_path(db)
     check_warehouse_path(db_path)
     publish_serving_copy(db_path, serving_path, parquet_dir)

@@ -27,8 +27,8 @@ from dagster import (
 )
 from dagster_dbt import DagsterDbtTranslator
 
+from goals_core.raw_load import ingest_for_target
 from goals_core.target import current_target
-from ingest.lake import ingest_for_target
 from ingest.loader import FileResult
 from ingest.schema import ensure_raw_schema
 from orchestration.dbt_nodes import (

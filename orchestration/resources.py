@@ -18,8 +18,8 @@ from pydantic import Field
 from goals_core.dbt_runner import warehouse_env
 from goals_core.lake import connect_lake
 from goals_core.paths import resolve_db_path
+from goals_core.raw_load import raw_db_path
 from goals_core.target import LAKE_ENV, Target, current_target, lake_path
-from ingest.lake import raw_db_path
 from ingest.loader import discover_files
 from ingest.warehouse import WarehouseLockedError, connect
 from orchestration.landing_files import is_settled

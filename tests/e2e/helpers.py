@@ -79,7 +79,7 @@ def copy_project_with_seeds(dest: Path, seeds_dir: Path) -> Path:
 
 _INGEST = """
 import dataclasses, json, sys
-from ingest.lake import ingest_for_target, raw_db_path
+from goals_core.raw_load import ingest_for_target, raw_db_path
 from ingest.warehouse import connect
 con = connect(raw_db_path())
 results = ingest_for_target(con, [sys.argv[1]])

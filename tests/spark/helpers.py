@@ -18,7 +18,7 @@ from tests.support import MARTS, PROJECT_DIR, DbtRun, machine_env, run_dbt, spar
 
 _INGEST = """
 import dataclasses, json, sys
-from ingest.lake import ingest_for_target, raw_db_path
+from goals_core.raw_load import ingest_for_target, raw_db_path
 from ingest.warehouse import connect
 con = connect(raw_db_path())
 results = ingest_for_target(con, sys.argv[1:])
