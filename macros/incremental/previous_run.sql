@@ -8,9 +8,9 @@
     select
         cast(null as integer) as run_id,
         cast(null as timestamp) as events_loaded_through,
-        cast(null as varchar) as workspace_id,
-        cast(null as varchar) as goal_code,
-        cast(null as varchar) as goal_fingerprint
+        cast(null as string) as workspace_id,
+        cast(null as string) as goal_code,
+        cast(null as string) as goal_fingerprint
 
     from {{ ref('int_goals_fingerprinted') }}
     where false
