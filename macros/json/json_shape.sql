@@ -14,7 +14,8 @@
     sorted; coarser than DuckDB's json_structure, which changes no key's types or
     example (int_event_keys_summarized). -#}
 {% macro spark__json_shape(json_text) -%}
-    to_json(map_from_entries(array_sort(map_entries(transform_values(
+    to_json(map_from_entries(array_sort(
+        map_entries(transform_values(
         from_json({{ json_text }}, 'map<string, variant>'),
         (json_key, json_value) -> case
             when json_value is null or is_variant_null(json_value) then parse_json('"NULL"')
@@ -24,5 +25,11 @@
             when schema_of_variant(json_value) like 'ARRAY%' then parse_json('[]')
             else parse_json('"DOUBLE"')
         end
-    )))))
+        )),
+        (left_entry, right_entry) -> case
+            when left_entry.key < right_entry.key then -1
+            when left_entry.key > right_entry.key then 1
+            else 0
+        end
+    )))
 {%- endmacro %}

@@ -16,15 +16,22 @@
     ))
 {%- endmacro %}
 
-{#- Spark: one struct per key, sorted by its first field (the key); a null example is
+{#- Spark: one struct per key, sorted by key; a null example is
     written as JSON null. -#}
 {% macro spark__property_keys_json(key, types, example_text) -%}
     to_json(
-        array_sort(collect_list(named_struct(
-            'key', {{ key }},
-            'types', {{ types }},
-            'example', parse_json({{ example_text }})
-        ))),
+        array_sort(
+            collect_list(named_struct(
+                'key', {{ key }},
+                'types', {{ types }},
+                'example', parse_json({{ example_text }})
+            )),
+            (left_key, right_key) -> case
+                when left_key.key < right_key.key then -1
+                when left_key.key > right_key.key then 1
+                else 0
+            end
+        ),
         map('ignoreNullFields', 'false')
     )
 {%- endmacro %}

@@ -6,7 +6,7 @@
     example. -#}
 {{
     config(
-        materialized='incremental',
+        materialized=goals_analytics.stateful_materialization(),
         incremental_strategy='delete+insert',
         unique_key=['workspace_id', 'event_name', 'shape'],
         on_schema_change='fail',
