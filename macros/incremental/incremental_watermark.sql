@@ -11,7 +11,7 @@
     {%- if model.resource_type == 'unit_test' -%}
         {{ return("(select max(" ~ column ~ ") from " ~ relation ~ ")") }}
     {%- endif -%}
-    {%- set result = run_query("select cast(max(" ~ column ~ ") as varchar) from " ~ relation) -%}
+    {%- set result = run_query("select cast(max(" ~ column ~ ") as string) from " ~ relation) -%}
     {%- set value = result.columns[0].values()[0] if result.rows | length > 0 else none -%}
     {{ return(none if value is none else "cast('" ~ value ~ "' as timestamp)") }}
 {%- endmacro %}

@@ -5,7 +5,7 @@
 {% macro log_run_scope() -%}
     {%- if execute and model.resource_type == 'model' -%}
         {%- set limits = run_query(
-            "select run_id, run_case, cast(events_loaded_after as varchar),"
+            "select run_id, run_case, cast(events_loaded_after as string),"
             ~ " (select count(*) from " ~ ref('stg_telemetry__events')
             ~ " where loaded_at > limits.events_loaded_after)"
             ~ " from " ~ ref('int_run_limits') ~ " as limits"

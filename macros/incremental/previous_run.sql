@@ -8,9 +8,9 @@
     select
         cast(null as integer) as run_id,
         cast(null as timestamp) as events_loaded_through,
-        cast(null as varchar) as workspace_id,
-        cast(null as varchar) as goal_code,
-        cast(null as varchar) as goal_fingerprint
+        cast(null as string) as workspace_id,
+        cast(null as string) as goal_code,
+        cast(null as string) as goal_fingerprint
 
     from {{ ref('int_goals_fingerprinted') }}
     where false
@@ -30,7 +30,18 @@
 {#- Whether this run must recompute everything whatever the previous run did: a full
     refresh, or stored outcomes that are missing (never built, or dropped by hand). -#}
 {% macro full_run_required() -%}
+    {{ return(adapter.dispatch('full_run_required', 'goals_analytics')()) }}
+{%- endmacro %}
+
+{% macro default__full_run_required() -%}
     {{ return(flags.FULL_REFRESH or goals_analytics.model_relation('int_goal_outcomes_attributed') is none) }}
+{%- endmacro %}
+
+{#- Spark (Parquet tables: no delete, no merge): every run is a full one, and the models
+    that keep state on DuckDB are tables rebuilt from all events
+    (stateful_materialization). -#}
+{% macro spark__full_run_required() -%}
+    {{ return(true) }}
 {%- endmacro %}
 
 {#- The existing relation of a model of this project, by name, or none (also at

@@ -22,7 +22,7 @@
         }) }}
     {%- endif -%}
     {%- set row = run_query(
-        "select run_id, run_case, cast(events_loaded_after as varchar),"
+        "select run_id, run_case, cast(events_loaded_after as string),"
         ~ " (select count(*) from " ~ goals_in_scope ~ ")"
         ~ " from " ~ limits
     ).rows[0] -%}

@@ -17,3 +17,18 @@
         else cast({{ json_text }} as varchar)
     end)
 {%- endmacro %}
+
+{% macro spark__bounded_json_example(json_text, max_chars, max_container_chars) -%}
+    (case
+        when left({{ json_text }}, 1) = '"'
+            and length({{ goals_analytics.json_string_value(json_text) }}) > {{ max_chars }}
+            then to_json(cast(
+                left({{ goals_analytics.json_string_value(json_text) }}, {{ max_chars }}) || '…'
+                as variant
+            ))
+        when left({{ json_text }}, 1) in ('{', '[')
+            and length({{ json_text }}) > {{ max_container_chars }}
+            then null
+        else {{ json_text }}
+    end)
+{%- endmacro %}

@@ -4,12 +4,29 @@
 
 {#- The path of a literal top-level key: `a.b` is the property named `a.b`. -#}
 {% macro json_key_path(key) -%}
+    {{ return(adapter.dispatch('json_key_path', 'goals_analytics')(key)) }}
+{%- endmacro %}
+
+{% macro default__json_key_path(key) -%}
     ('$."' || replace(replace({{ key }}, '\', '\\'), '"', '\"') || '"')
 {%- endmacro %}
 
 {#- The path of a dotted property path: `order.grand_total` walks into `order`. -#}
 {% macro json_property_path(path) -%}
+    {{ return(adapter.dispatch('json_property_path', 'goals_analytics')(path)) }}
+{%- endmacro %}
+
+{% macro default__json_property_path(path) -%}
     ('$."' || replace(replace(replace({{ path }}, '\', '\\'), '"', '\"'), '.', '"."') || '"')
+{%- endmacro %}
+
+{#- Spark: a path is the list of its literal keys (spark__json_path_extract walks it). -#}
+{% macro spark__json_key_path(key) -%}
+    array({{ key }})
+{%- endmacro %}
+
+{% macro spark__json_property_path(path) -%}
+    {{ goals_analytics.split_text(path, '.') }}
 {%- endmacro %}
 
 {#- The JSON text at a JSONPath of a JSON object (from json_property_path); SQL null

@@ -10,3 +10,7 @@
 {% macro default__json_string_value(json_text) -%}
     from_json({{ json_text }}, 'string')
 {%- endmacro %}
+
+{% macro spark__json_string_value(json_text) -%}
+    variant_get(parse_json({{ json_text }}), '$', 'string')
+{%- endmacro %}

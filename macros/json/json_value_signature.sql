@@ -9,19 +9,33 @@
     (case {{ goals_analytics.json_kind(json_text) }}
         when 'string' then 's:' || {{ goals_analytics.json_string_value(json_text) }}
         when 'number' then 'n:' || (case
-            when regexp_full_match({{ json_text }}, '-?[0-9]+')
+            when {{ goals_analytics.regexp_full_match(json_text, '-?[0-9]+') }}
                 then coalesce(
-                    cast(try_cast({{ json_text }} as decimal(38, 0)) as varchar),
-                    cast(cast({{ json_text }} as double) as varchar)
+                    cast(try_cast({{ json_text }} as decimal(38, 0)) as string),
+                    cast(cast({{ json_text }} as double) as string)
                 )
-            when cast({{ json_text }} as double) = trunc(cast({{ json_text }} as double))
+            when {{ goals_analytics.is_whole_number('cast(' ~ json_text ~ ' as double)') }}
                 and abs(cast({{ json_text }} as double)) < 9007199254740992
-                then cast(cast(cast({{ json_text }} as double) as decimal(38, 0)) as varchar)
-            else cast(cast({{ json_text }} as double) as varchar)
+                then cast(cast(cast({{ json_text }} as double) as decimal(38, 0)) as string)
+            else cast(cast({{ json_text }} as double) as string)
         end)
         when 'boolean' then 'b:' || {{ json_text }}
         when 'null' then 'null'
         when 'object' then 'o:' || {{ goals_analytics.json_object_sorted(json_text) }}
         when 'array' then 'j:' || {{ json_text }}
     end)
+{%- endmacro %}
+
+{#- Whether a double holds a whole number. -#}
+{% macro is_whole_number(number) -%}
+    {{ return(adapter.dispatch('is_whole_number', 'goals_analytics')(number)) }}
+{%- endmacro %}
+
+{% macro duckdb__is_whole_number(number) -%}
+    ({{ number }} = trunc({{ number }}))
+{%- endmacro %}
+
+{#- Spark's trunc is for dates; round to 0 places gives a double. -#}
+{% macro default__is_whole_number(number) -%}
+    ({{ number }} = round({{ number }}, 0))
 {%- endmacro %}

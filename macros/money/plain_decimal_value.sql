@@ -2,7 +2,7 @@
     exact decimal; null for any other text. -#}
 {% macro plain_decimal_value(text) -%}
     (case
-        when regexp_full_match({{ text }}, '-?[0-9]+(\.[0-9]+)?')
+        when {{ goals_analytics.regexp_full_match(text, '-?[0-9]+(\\.[0-9]+)?') }}
             then try_cast({{ text }} as {{ goals_analytics.money_type() }})
     end)
 {%- endmacro %}

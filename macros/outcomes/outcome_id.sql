@@ -3,7 +3,7 @@
     (workspace, goal, event) triples never share the hashed text. -#}
 {% macro outcome_id(workspace_id, goal_code, event_id) -%}
     md5(
-        cast(length({{ workspace_id }}) as varchar) || ':' || {{ workspace_id }}
+        cast(length({{ workspace_id }}) as string) || ':' || {{ workspace_id }}
         || ':' || {{ goal_code }} || ':' || {{ event_id }}
     )
 {%- endmacro %}

@@ -8,5 +8,5 @@
 {%- endmacro %}
 
 {% macro default__hours_between(start_at, end_at) -%}
-    ((unix_micros({{ end_at }}) - unix_micros({{ start_at }})) / 3600000000.0)
+    (cast(unix_micros({{ end_at }}) - unix_micros({{ start_at }}) as double) / 3600000000.0)
 {%- endmacro %}

@@ -30,3 +30,24 @@
             ))
     end)
 {%- endmacro %}
+
+{#- Spark: the same grammar; the offset is written +HH:MM (Spark's cast reads no
+    +HHMM or +HH), a text without one is UTC, and the session's zone is UTC. -#}
+{% macro spark__parse_iso8601_utc(text) -%}
+    (case
+        when {{ goals_analytics.regexp_full_match(text, goals_analytics.iso8601_pattern()) }}
+            and left({{ text }}, 4) <> '0000'
+            then try_cast(
+                case
+                    when length({{ text }}) = 10 then {{ text }} || 'T00:00:00Z'
+                    when regexp_like({{ text }}, r'[Zz]\z') then upper({{ text }})
+                    when regexp_like({{ text }}, r'[+-][0-9]{2}:[0-9]{2}\z') then upper({{ text }})
+                    when regexp_like({{ text }}, r'[+-][0-9]{4}\z')
+                        then regexp_replace(upper({{ text }}), r'([0-9]{2})([0-9]{2})\z', '$1:$2')
+                    when regexp_like({{ text }}, r'[+-][0-9]{2}\z') then upper({{ text }}) || ':00'
+                    else upper({{ text }}) || 'Z'
+                end
+                as timestamp
+            )
+    end)
+{%- endmacro %}

@@ -8,7 +8,7 @@
     counts in its own day. -#}
 {{
     config(
-        materialized='incremental',
+        materialized=goals_analytics.stateful_materialization(),
         incremental_strategy='delete+insert',
         unique_key=['workspace_id', 'event_name', 'occurred_on'],
         on_schema_change='fail',

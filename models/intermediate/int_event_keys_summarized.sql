@@ -6,6 +6,7 @@
     longer object or array left out. -#}
 {%- set example_max_chars = 200 %}
 {%- set example_max_container_chars = 1000 %}
+{%- set shape_type = goals_analytics.map_value('shape_map', 'property_key') %}
 with
 
 shapes as (
@@ -38,12 +39,12 @@ key_types as (
         property_key,
         example_of,
         case
-            when shape_map[property_key] is null then 'null'
-            when left(shape_map[property_key], 1) = '{' then 'object'
-            when left(shape_map[property_key], 1) = '[' then 'array'
-            when shape_map[property_key] = '"VARCHAR"' then 'string'
-            when shape_map[property_key] = '"BOOLEAN"' then 'boolean'
-            when shape_map[property_key] = '"NULL"' then 'null'
+            when {{ shape_type }} is null then 'null'
+            when left({{ shape_type }}, 1) = '{' then 'object'
+            when left({{ shape_type }}, 1) = '[' then 'array'
+            when {{ shape_type }} = '"VARCHAR"' then 'string'
+            when {{ shape_type }} = '"BOOLEAN"' then 'boolean'
+            when {{ shape_type }} = '"NULL"' then 'null'
             else 'number'
         end as json_type,
         {{ goals_analytics.map_json_value('example_map', 'property_key') }} as example_value
@@ -58,7 +59,7 @@ keys_summarized as (
         workspace_id,
         event_name,
         property_key,
-        list_sort(list_distinct(list(json_type))) as json_types,
+        {{ goals_analytics.sorted_distinct_list_agg('json_type') }} as json_types,
         max_by(example_value, example_of) filter (where example_value <> 'null') as example_value
 
     from key_types
@@ -71,16 +72,13 @@ final as (
     select
         workspace_id,
         event_name,
-        to_json(list(
-            {
-                'key': property_key,
-                'types': json_types,
-                'example': json({{ goals_analytics.bounded_json_example(
-                    'example_value', example_max_chars, example_max_container_chars
-                ) }})
-            }
-            order by property_key
-        )) as property_keys
+        {{ goals_analytics.property_keys_json(
+            'property_key',
+            'json_types',
+            goals_analytics.bounded_json_example(
+                'example_value', example_max_chars, example_max_container_chars
+            ),
+        ) }} as property_keys
 
     from keys_summarized
     group by workspace_id, event_name

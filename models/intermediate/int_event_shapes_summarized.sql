@@ -6,7 +6,7 @@
     example. -#}
 {{
     config(
-        materialized='incremental',
+        materialized=goals_analytics.stateful_materialization(),
         incremental_strategy='delete+insert',
         unique_key=['workspace_id', 'event_name', 'shape'],
         on_schema_change='fail',
@@ -37,13 +37,13 @@ summarized as (
     select
         workspace_id,
         event_name,
-        json_structure(properties) as shape,
+        {{ goals_analytics.json_shape('properties') }} as shape,
         max_by(properties, (occurred_at, event_id)) as example_properties,
         max((occurred_at, event_id)) as example_of,
         max(loaded_at) as loaded_through
 
     from new_events
-    group by workspace_id, event_name, json_structure(properties)
+    group by workspace_id, event_name, {{ goals_analytics.json_shape('properties') }}
 
 ),
 

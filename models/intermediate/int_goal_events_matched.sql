@@ -82,14 +82,16 @@ typed_events as (
             goals_analytics.transform_list(
                 'tested_keys',
                 'tested_key',
-                "{'condition_key': tested_key.condition_key, 'property_json': "
-                    ~ goals_analytics.json_path_extract('properties', 'tested_key.json_path')
-                    ~ "}"
+                goals_analytics.struct_literal([
+                    ('condition_key', 'tested_key.condition_key'),
+                    ('property_json', goals_analytics.json_path_extract('properties', 'tested_key.json_path')),
+                ])
             ),
             'tested',
-            "{'condition_key': tested.condition_key, 'condition_signature': "
-                ~ goals_analytics.json_value_signature('tested.property_json')
-                ~ "}"
+            goals_analytics.struct_literal([
+                ('condition_key', 'tested.condition_key'),
+                ('condition_signature', goals_analytics.json_value_signature('tested.property_json')),
+            ])
         ) }} as property_conditions
 
     from trigger_events

@@ -65,7 +65,7 @@ stored as {{ goals_analytics.not_materialized() }} (
         -- nothing is stored before the first build
         select
             {{ valued_columns | join(', ') }},
-            cast(null as varchar) as last_chat_conversation_id
+            cast(null as string) as last_chat_conversation_id
 
         from valued
         where false

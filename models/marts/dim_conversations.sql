@@ -3,7 +3,7 @@
     Incremental: the conversations with events loaded since the previous complete run
     (their loaded_through is later), replaced by their current summary. -#}
 {{ config(
-    materialized='incremental',
+    materialized=goals_analytics.stateful_materialization(),
     incremental_strategy='delete+insert',
     unique_key=['workspace_id', 'conversation_id'],
     on_schema_change='fail',

@@ -5,7 +5,7 @@
     again). Its pre-hooks delete, in the model's transaction, the rows of outcomes
     that are gone (macros/incremental/delete_removed_outcomes.sql). -#}
 {{ config(
-    materialized='incremental',
+    materialized=goals_analytics.stateful_materialization(),
     incremental_strategy='delete+insert',
     unique_key=['workspace_id', 'goal_code', 'event_id'],
     on_schema_change='fail',

@@ -6,8 +6,8 @@ with
 
 days as (
 
-    select cast(range as date) as date_day
-    from range(date '2000-01-01', date '2051-01-01', interval 1 day)
+    select date_day
+    from {{ goals_analytics.date_series("date '2000-01-01'", "date '2050-12-31'", 'date_day') }}
 
 ),
 

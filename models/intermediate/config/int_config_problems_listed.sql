@@ -57,7 +57,7 @@ goal_problem_lists as (
     select
         workspace_id,
         goal_code,
-        [
+        {% call goals_analytics.list_literal() %}
             case when workspace_id is null then 'workspace_id is empty' end,
             case
                 when workspace_id is not null and not has_workspace
@@ -65,7 +65,7 @@ goal_problem_lists as (
             end,
             case when goal_code is null then 'code is empty' end,
             case
-                when not regexp_full_match(goal_code, '[a-z0-9_]+')
+                when not {{ goals_analytics.regexp_full_match('goal_code', '[a-z0-9_]+') }}
                     then 'code ''' || goal_code
                         || ''' may hold only lowercase letters, digits and _'
             end,
@@ -113,7 +113,7 @@ goal_problem_lists as (
             case
                 when attribution_window_hours is not null
                     and not (
-                        regexp_full_match(attribution_window_hours, '[0-9]{1,9}')
+                        {{ goals_analytics.regexp_full_match('attribution_window_hours', '[0-9]{1,9}') }}
                         and cast(attribution_window_hours as bigint) > 0
                     )
                     then 'attribution_window_hours ''' || attribution_window_hours
@@ -122,12 +122,12 @@ goal_problem_lists as (
             {%- for path_column in property_path_columns %}
                 case
                     when {{ path_column }} is not null
-                        and list_contains(string_split({{ path_column }}, '.'), '')
+                        and {{ goals_analytics.list_has(goals_analytics.split_text(path_column, '.'), "''") }}
                         then '{{ path_column }} ''' || {{ path_column }}
                             || ''' is not a property path (empty segment)'
                 end{{ ',' if not loop.last }}
             {%- endfor %}
-        ] as problems
+        {% endcall %} as problems
 
     from goals_checked
 
@@ -171,7 +171,7 @@ workspace_problems as (
 
     select
         workspaces.workspace_id,
-        cast(null as varchar) as goal_code,
+        cast(null as string) as goal_code,
         case
             when workspaces.workspace_id is null then 'workspace_id is empty'
             when count(*) over (partition by workspaces.workspace_id) > 1

@@ -14,9 +14,9 @@ summarized as (
     select
         count(distinct problem_message) as problem_count,
         -- one problem per line, so a failing build lists them legibly
-        string_agg(
-            distinct problem_message, chr(10) || '  - ' order by problem_message
-        ) as problem_list
+        {{ goals_analytics.string_agg_ordered(
+            'problem_message', "chr(10) || '  - '", distinct=true
+        ) }} as problem_list
 
     from problems
 

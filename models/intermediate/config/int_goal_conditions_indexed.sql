@@ -98,12 +98,12 @@ conditions_listed as (
         workspace_id,
         goal_code,
         trigger_event,
-        list({
-            'condition_key': condition_key,
-            'condition_signature': condition_signature
-        }) as condition_list,
-        arg_min(condition_key, (goals_sharing, condition_key)) as finding_condition_key,
-        arg_min(condition_signature, (goals_sharing, condition_key))
+        {{ goals_analytics.list_agg(goals_analytics.struct_literal([
+            ('condition_key', 'condition_key'),
+            ('condition_signature', 'condition_signature'),
+        ])) }} as condition_list,
+        min_by(condition_key, (goals_sharing, condition_key)) as finding_condition_key,
+        min_by(condition_signature, (goals_sharing, condition_key))
             as finding_condition_signature
 
     from condition_spread
@@ -118,10 +118,10 @@ tested_keys as (
     select
         goal_condition_rows.workspace_id,
         goal_condition_rows.trigger_event,
-        list(distinct {
-            'condition_key': condition.condition_key,
-            'json_path': {{ goals_analytics.json_key_path('condition.condition_key') }}
-        }) as tested_keys
+        {{ goals_analytics.list_agg(goals_analytics.struct_literal([
+            ('condition_key', 'condition.condition_key'),
+            ('json_path', goals_analytics.json_key_path('condition.condition_key')),
+        ]), distinct=true) }} as tested_keys
 
     from (
         select

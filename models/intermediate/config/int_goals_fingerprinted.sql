@@ -33,12 +33,11 @@ periods_listed as (
     select
         workspace_id,
         goal_code,
-        string_agg(
-            coalesce(cast(active_from as varchar), '')
-            || '/'
-            || coalesce(cast(active_until as varchar), ''),
-            ',' order by active_from nulls first
-        ) as active_periods
+        {{ goals_analytics.string_agg_ordered(
+            "coalesce(cast(active_from as string), '') || '/' || coalesce(cast(active_until as string), '')",
+            "','",
+            order_by='active_from nulls first',
+        ) }} as active_periods
 
     from active_periods
     group by workspace_id, goal_code
@@ -47,7 +46,7 @@ periods_listed as (
 
 currency_codes as (
 
-    select string_agg(currency_code, ',' order by currency_code) as currency_codes
+    select {{ goals_analytics.string_agg_ordered('currency_code', "','") }} as currency_codes
     from currencies
 
 ),

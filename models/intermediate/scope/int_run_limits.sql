@@ -48,7 +48,7 @@ final as (
                 then last_run.events_loaded_through
         end as events_loaded_after,
         loads.events_loaded_through,
-        cast('{{ invocation_id }}' as varchar) as invocation_id
+        cast('{{ invocation_id }}' as string) as invocation_id
 
     from last_run
     cross join loads

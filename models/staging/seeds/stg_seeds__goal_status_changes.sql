@@ -17,7 +17,7 @@ renamed as (
         nullif(trim(status), '') as goal_status,
         nullif(trim(changed_at), '') as changed_at_text,
         {{ goals_analytics.parse_iso8601_utc("nullif(trim(changed_at), '')") }} as changed_at,
-        row_number() over () as change_sequence
+        {{ goals_analytics.row_number_in_file_order() }} as change_sequence
 
     from source
 

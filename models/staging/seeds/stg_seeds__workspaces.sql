@@ -14,9 +14,9 @@ renamed as (
     select
         nullif(trim(workspace_id), '') as workspace_id,
         {%- if has_name %}
-            nullif(trim(cast(name as varchar)), '') as workspace_name,
+            nullif(trim(cast(name as string)), '') as workspace_name,
         {%- else %}
-            cast(null as varchar) as workspace_name,
+            cast(null as string) as workspace_name,
         {%- endif %}
         upper(nullif(trim(base_currency), '')) as base_currency,
         coalesce(nullif(trim(timezone), ''), 'UTC') as time_zone
