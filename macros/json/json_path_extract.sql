@@ -19,8 +19,8 @@
     aggregate(
         {{ path }},
         cast({{ json_text }} as string),
-        (json_at, json_key) -> to_json(try_element_at(
-            from_json(json_at, 'map<string, variant>'), json_key
-        ))
+        (json_at, json_key) -> try_element_at(
+            {{ goals_analytics.spark_json_members('json_at') }}, json_key
+        )
     )
 {%- endmacro %}
