@@ -45,3 +45,17 @@
 {% macro default__json_text_literal(text) -%}
     '{{ text }}'
 {%- endmacro %}
+
+{#- A text expression as a value of a JSON column: json(...) on DuckDB, the text itself on
+    Spark. -#}
+{% macro as_json(text_expression) -%}
+    {{ return(adapter.dispatch('as_json', 'goals_analytics')(text_expression)) }}
+{%- endmacro %}
+
+{% macro duckdb__as_json(text_expression) -%}
+    json({{ text_expression }})
+{%- endmacro %}
+
+{% macro default__as_json(text_expression) -%}
+    {{ text_expression }}
+{%- endmacro %}
