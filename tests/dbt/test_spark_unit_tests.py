@@ -52,7 +52,8 @@ def test_unit_tests_pass_on_spark(tmp_path: Path) -> None:
         check=False,
     )
     output = completed.stdout + completed.stderr
-    assert completed.returncode == 0, output[-5000:]
+    errors = [line for line in output.splitlines() if "ERROR" in line or "FAIL" in line]
+    assert completed.returncode == 0, "\n".join(errors) or output[-5000:]
     passed = [line for line in output.splitlines() if " PASS " in line and "::" in line]
     # every unit test of the project ran (and passed)
     unit_tests = subprocess.run(
