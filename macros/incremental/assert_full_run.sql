@@ -3,7 +3,7 @@
     would store only what the scope names. Happens when the scope was left out of the
     selection, e.g. `dbt build --full-refresh --select int_goal_outcomes_attributed`. -#}
 {% macro assert_full_run() -%}
-    {%- if execute and model.resource_type == 'model'
+    {%- if execute and model.resource_type == 'model' and not flags.EMPTY
         and load_relation(ref('int_run_limits')) is not none -%}
         {%- set limits = run_query("select run_case, invocation_id from " ~ ref('int_run_limits')) -%}
         {%- set row = limits.rows[0] if limits.rows | length > 0 else none -%}

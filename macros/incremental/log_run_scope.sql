@@ -3,7 +3,7 @@
     2026-12-04 02:00:00: 81,402; goals changed: acme/purchase; late chat activity for
     310 customers". -#}
 {% macro log_run_scope() -%}
-    {%- if execute and model.resource_type == 'model' -%}
+    {%- if execute and model.resource_type == 'model' and not flags.EMPTY -%}
         {%- set limits = run_query(
             "select run_id, run_case, cast(events_loaded_after as string),"
             ~ " (select count(*) from " ~ ref('stg_telemetry__events')

@@ -21,6 +21,10 @@
             'run_id': "(select run_id from " ~ limits ~ ")",
         }) }}
     {%- endif -%}
+    {#- `dbt build --empty` reads every ref as an empty subquery: nothing to scope -#}
+    {%- if flags.EMPTY -%}
+        {{ return({'full': true, 'events_loaded_after': none, 'goals_in_scope': false, 'run_id': '0'}) }}
+    {%- endif -%}
     {%- set row = run_query(
         "select run_id, run_case, cast(events_loaded_after as string),"
         ~ " (select count(*) from " ~ goals_in_scope ~ ")"

@@ -12,15 +12,15 @@
     {{ exceptions.raise_compiler_error("json_path_extract has no implementation for adapter '" ~ adapter.type() ~ "'") }}
 {%- endmacro %}
 
-{#- Spark: the path is the list of its literal keys (spark__json_key_path,
+{#- Spark: the path is the JSON list of its literal keys (spark__json_key_path,
     spark__json_property_path), walked one object at a time, so no key is ever read as
     path syntax. -#}
 {% macro spark__json_path_extract(json_text, path) -%}
     aggregate(
-        {{ path }},
+        from_json({{ path }}, 'array<string>'),
         cast({{ json_text }} as string),
-        (json_at, json_key) -> to_json(try_element_at(
-            from_json(json_at, 'map<string, variant>'), json_key
-        ))
+        (json_at, json_key) -> try_element_at(
+            {{ goals_analytics.spark_json_members('json_at') }}, json_key
+        )
     )
 {%- endmacro %}

@@ -20,13 +20,14 @@
     ('$."' || replace(replace(replace({{ path }}, '\', '\\'), '"', '\"'), '.', '"."') || '"')
 {%- endmacro %}
 
-{#- Spark: a path is the list of its literal keys (spark__json_path_extract walks it). -#}
+{#- Spark: a path is the JSON list of its literal keys, e.g. `["order","id"]`
+    (spark__json_path_extract walks it), a text as on DuckDB. -#}
 {% macro spark__json_key_path(key) -%}
-    array({{ key }})
+    to_json(array({{ key }}))
 {%- endmacro %}
 
 {% macro spark__json_property_path(path) -%}
-    {{ goals_analytics.split_text(path, '.') }}
+    to_json({{ goals_analytics.split_text(path, '.') }})
 {%- endmacro %}
 
 {#- The JSON text at a JSONPath of a JSON object (from json_property_path); SQL null

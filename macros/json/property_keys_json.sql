@@ -16,24 +16,21 @@
     ))
 {%- endmacro %}
 
-{#- Spark: one struct per key, sorted by key; a null example is
-    written as JSON null. -#}
+{#- Spark: written as text, so each example keeps its JSON text as it is (a VARIANT
+    would sort an object's keys and rewrite its numbers); keys sorted. -#}
 {% macro spark__property_keys_json(key, types, example_text) -%}
-    to_json(
-        array_sort(
-            collect_list(named_struct(
+    '[' || array_join(
+        transform(
+            array_sort(collect_list(named_struct(
                 'key', {{ key }},
-                'types', {{ types }},
-                'example', parse_json({{ example_text }})
-            )),
-            (left_key, right_key) -> case
-                when left_key.key < right_key.key then -1
-                when left_key.key > right_key.key then 1
-                else 0
-            end
+                'entry', '{"key":' || to_json(cast({{ key }} as variant))
+                    || ',"types":' || to_json({{ types }})
+                    || ',"example":' || coalesce({{ example_text }}, 'null') || '}'
+            ))),
+            key_entry -> key_entry.entry
         ),
-        map('ignoreNullFields', 'false')
-    )
+        ','
+    ) || ']'
 {%- endmacro %}
 
 {#- A JSON text as the type of a JSON column: JSON on DuckDB, a string on Spark. -#}
@@ -47,4 +44,18 @@
 
 {% macro default__json_text_literal(text) -%}
     '{{ text }}'
+{%- endmacro %}
+
+{#- A text expression as a value of a JSON column: json(...) on DuckDB, the text itself on
+    Spark. -#}
+{% macro as_json(text_expression) -%}
+    {{ return(adapter.dispatch('as_json', 'goals_analytics')(text_expression)) }}
+{%- endmacro %}
+
+{% macro duckdb__as_json(text_expression) -%}
+    json({{ text_expression }})
+{%- endmacro %}
+
+{% macro default__as_json(text_expression) -%}
+    {{ text_expression }}
 {%- endmacro %}

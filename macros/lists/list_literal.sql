@@ -11,3 +11,10 @@
 {% macro spark__list_literal(elements) -%}
     array({{ elements }})
 {%- endmacro %}
+
+{#- A list of the SQL expressions in `expressions` (a Jinja list). -#}
+{% macro list_of(expressions) -%}
+    {%- call goals_analytics.list_literal() -%}
+        {{ expressions | join(', ') }}
+    {%- endcall -%}
+{%- endmacro %}

@@ -158,7 +158,9 @@ final as (
         counts.events_total,
         counts.first_seen_at,
         counts.last_seen_at,
-        coalesce(property_keys.property_keys, {{ goals_analytics.json_text_literal('[]') }}) as property_keys
+        coalesce(
+            property_keys.property_keys, {{ goals_analytics.json_text_literal('[]') }}
+        ) as property_keys
 
     from counts
     left join property_keys

@@ -1,5 +1,11 @@
 {#- workspaces.csv may carry an optional `name` column (older seeds have none). -#}
-{%- set seed_columns = adapter.get_columns_in_relation(ref('workspaces')) if execute else [] %}
+{#- The seed table itself, looked up by name: under `dbt build --empty` ref() is a
+    subquery, whose columns Spark cannot describe. -#}
+{%- set seed = ref('workspaces') %}
+{%- set seed_table = adapter.get_relation(
+    database=seed.database, schema=seed.schema, identifier=seed.identifier
+) if execute else none %}
+{%- set seed_columns = adapter.get_columns_in_relation(seed_table) if seed_table is not none else [] %}
 {%- set has_name = 'name' in (seed_columns | map(attribute='name') | map('lower') | list) %}
 with
 
