@@ -5,7 +5,9 @@
 {%- set seed_table = adapter.get_relation(
     database=seed.database, schema=seed.schema, identifier=seed.identifier
 ) if execute else none %}
-{%- set seed_columns = adapter.get_columns_in_relation(seed_table) if seed_table is not none else [] %}
+{%- set seed_columns = (
+    adapter.get_columns_in_relation(seed_table) if seed_table is not none else []
+) %}
 {%- set has_name = 'name' in (seed_columns | map(attribute='name') | map('lower') | list) %}
 with
 
