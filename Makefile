@@ -15,7 +15,7 @@ DUCKDB_1X_STAMP := $(DUCKDB_1X)/.installed
 export DBT_PROFILES_DIR := $(CURDIR)
 export DBT_PROJECT_DIR := $(CURDIR)
 
-.PHONY: install demo dev hub test lint lint-sql format bench bench-10m bench-matrix lock clean
+.PHONY: install demo dev hub test lint lint-sql format bench bench-10m bench-matrix bench-targets lock clean
 
 install: $(STAMP) $(DUCKDB_1X_STAMP)
 
@@ -71,6 +71,10 @@ bench-10m: install
 # as a multiple of DuckDB's bare read_json of the same files (docs/benchmarks.md).
 bench-matrix: install
 	$(BIN)/python bench/matrix.py --events 1000000
+
+# The same 1M events on DuckDB and on local Spark, side by side (Java 17 for Spark).
+bench-targets: install
+	$(BIN)/python -m bench.targets --events 1000000 --files 4
 
 # Re-resolve every pinned dependency (run after editing pyproject.toml).
 lock:

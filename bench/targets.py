@@ -6,9 +6,10 @@ For each target, in child processes of their own, on a fresh warehouse (DuckDB f
 lake): ingest the N events, `dbt build --full-refresh` (no unit tests), then ingest the
 next day's batch and run the scheduled (incremental) build. The data is
 `bench/run_bench.py`'s (cached in bench/out/ by its arguments). Prints one row per target
-with the seconds of each phase and the peak RSS (of the child process: on Spark, the
-Python process running dbt and the JVM it starts, whose heap is SPARK_DRIVER_MEMORY) and
-writes `bench/out/targets-<events>.json`. Nothing is written to docs/benchmarks.md.
+with the seconds of each phase and the peak RSS of the child process (`os.wait4`: on
+Spark that is the Python process running dbt, not the JVM it starts, whose heap
+SPARK_DRIVER_MEMORY bounds) and writes `bench/out/targets-<events>.json`. Nothing is
+written to docs/benchmarks.md.
 """
 
 from __future__ import annotations
@@ -112,7 +113,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     results = {target: run_target(target, history, next_day, work) for target in args.targets}
 
     table = Table(title=f"{args.events:,} events, {len(history)} file(s)")
-    for column in ("target", "ingest s", "full build s", "next day s", "peak RSS MB"):
+    for column in ("target", "ingest s", "full build s", "next day s", "peak RSS MB (Python)"):
         table.add_column(column, justify="left" if column == "target" else "right")
     for target, phases in results.items():
         day = phases["next_day_ingest"]["seconds"] + phases["next_day_build"]["seconds"]
