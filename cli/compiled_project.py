@@ -168,6 +168,9 @@ def _compile_with_dbt() -> CompiledProject:
         target = tmp_dir / "target"
         outcome = run_dbt(
             "compile",
+            # the SQL runs in the command's own DuckDB, whatever engine builds the marts
+            "--target",
+            "duckdb",
             "--select",
             COMPILE_SELECTION,
             "--target-path",

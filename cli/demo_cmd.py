@@ -234,19 +234,14 @@ def quiet_dbt(out: Console) -> Iterator[_DbtLines]:
         yield lines
 
 
-def next_steps(db_path: Path, *, spark: bool = False) -> Text:
-    """What to try next; on Spark, what reads the serving copy or the lake (the commands
-    that read a DuckDB warehouse file are left out)."""
+def next_steps(db_path: Path) -> Text:
     from serving.paths import default_parquet_dir, default_serving_path
 
     serving = default_serving_path(db_path)
-    warehouse_steps = [
+    steps = [
         ("goals explore --range 7d", "the latest raw events, with their properties"),
         ("goals events", "the event catalog: names, counts, property keys and types"),
         ("goals list", "the goals by status, with their last outcome"),
-    ]
-    steps = [
-        *([] if spark else warehouse_steps),
         ("goals hub", "the Analytics Hub in the browser (where installed)"),
         ("make dev", "the Dagster UI on http://localhost:3000 (schedule, sensor, runs)"),
     ]
@@ -344,7 +339,7 @@ def demo(
         f"\nThe marts {where}; running `goals demo` again within the hour skips the files "
         "already loaded."
     )
-    out.print(next_steps(db_path, spark=spark), soft_wrap=True)
+    out.print(next_steps(db_path), soft_wrap=True)
 
 
 def register(app: typer.Typer) -> None:

@@ -52,6 +52,7 @@ from cli.warehouse import (
 )
 from goals_core import timestamps
 from goals_core.paths import PROJECT_SEEDS_DIR, resolve_db_path
+from goals_core.target import current_target
 from goals_core.timestamps import format_utc
 
 EXAMPLES = 3
@@ -338,7 +339,8 @@ def preview(
     start, end = window(range_, now)
     if not goals_file.is_file():
         fail(f"No goals file at {display_path(goals_file)}.")
-    check_warehouse_path(resolve_db_path(db))
+    if db is not None or current_target() != "spark":  # on Spark, open_warehouse reads the lake
+        check_warehouse_path(resolve_db_path(db))
     project = compiled_project()
     with ProjectDatabase(project) as pdb:
         try:

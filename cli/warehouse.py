@@ -15,7 +15,12 @@ import duckdb
 from cli.console import fail
 from cli.formatting import did_you_mean, display_path, names_list
 from cli.options import Range
+from goals_core.lake import connect_lake
 from goals_core.paths import is_duckdb_file, resolve_db_path
+from goals_core.target import LAKE_ENV, current_target, lake_path
+
+#: The schemas of the tables dbt builds (dbt_project.yml), read from the lake on Spark.
+DBT_SCHEMAS = ("seeds", "intermediate", "marts")
 
 
 def check_warehouse_path(path: Path, *, create: bool = False) -> bool:
@@ -46,9 +51,24 @@ def check_warehouse_path(path: Path, *, create: bool = False) -> bool:
 
 @contextmanager
 def open_warehouse(db: Path | None) -> Iterator[tuple[duckdb.DuckDBPyConnection, Path]]:
-    """The warehouse opened read-only (no write lock), or a clear error if it is missing."""
+    """The warehouse opened read-only (no write lock), or a clear error if it is missing.
+    On the Spark target (without --db): the lake's raw tables and the tables dbt built
+    there, read as Parquet (goals_core.lake)."""
     from ingest.warehouse import WarehouseLockedError, connect
 
+    if db is None and current_target() == "spark":
+        lake = lake_path()
+        if not lake.is_dir():
+            fail(
+                f"No lake at {display_path(lake)}: check ${LAKE_ENV}, or make one first with "
+                "`goals ingest FILE...` and `goals build` (or `goals demo`) on Spark."
+            )
+        lake_con = connect_lake(lake, ("raw", *DBT_SCHEMAS))
+        try:
+            yield lake_con, lake
+        finally:
+            lake_con.close()
+        return
     path = resolve_db_path(db)
     check_warehouse_path(path)
     try:
