@@ -59,15 +59,16 @@ def dbt_args(command: str, *extra: str, project_dir: Path = PROJECT_DIR) -> list
 
 
 @contextmanager
-def warehouse_env(db_path: Path | None) -> Iterator[None]:
+def warehouse_env(db_path: Path | None, *, lake: Path | None = None) -> Iterator[None]:
     """`DUCKDB_PATH` (which profiles.yml reads) set to `db_path` for the block, then put
     back; nothing changes when `db_path` is None. On the Spark target, `GOALS_LAKE_PATH` is
-    made absolute for the block: Spark and its metastore resolve relative paths elsewhere."""
+    set to `lake` (default: its current value), absolute: Spark and its metastore resolve
+    relative paths elsewhere."""
     changes: dict[str, str] = {}
     if db_path is not None:
         changes["DUCKDB_PATH"] = str(Path(db_path).resolve())
     if current_target() == "spark":
-        changes[LAKE_ENV] = str(lake_path())
+        changes[LAKE_ENV] = str(Path(lake).resolve() if lake is not None else lake_path())
     saved = {name: os.environ.get(name) for name in changes}
     os.environ.update(changes)
     try:

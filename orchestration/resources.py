@@ -19,7 +19,7 @@ from goals_core.dbt_runner import warehouse_env
 from goals_core.lake import connect_lake
 from goals_core.paths import resolve_db_path
 from goals_core.raw_load import raw_db_path
-from goals_core.target import LAKE_ENV, Target, current_target, lake_path
+from goals_core.target import Target, current_target, lake_path
 from ingest.loader import discover_files
 from ingest.warehouse import WarehouseLockedError, connect
 from orchestration.landing_files import is_settled
@@ -112,16 +112,10 @@ class WarehouseResource(ConfigurableResource):
     def dbt_env(self) -> Iterator[Path]:
         """DUCKDB_PATH (and on Spark GOALS_LAKE_PATH) set to this warehouse while a dbt
         invocation starts; yields where the data lives."""
-        if self.target() == "spark":
-            lake = self.lake_path()
-            lake.mkdir(parents=True, exist_ok=True)
-            with _DBT_ENV_LOCK, _env(LAKE_ENV, str(lake)):
-                yield lake
-            return
-        path = self.path()
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with _DBT_ENV_LOCK, warehouse_env(path):
-            yield path
+        where = self.marts_source()
+        (where if self.target() == "spark" else where.parent).mkdir(parents=True, exist_ok=True)
+        with _DBT_ENV_LOCK, warehouse_env(self.path(), lake=self.lake_path()):
+            yield where
 
     def known_sha256(self) -> tuple[set[str], set[str]]:
         """(contents in the ledger raw.loaded_files, contents set aside in raw.file_rejects),
@@ -162,19 +156,6 @@ class WarehouseResource(ConfigurableResource):
 
 def _shas(con: duckdb.DuckDBPyConnection, table: str) -> set[str]:
     return {str(row[0]) for row in con.execute(f"select file_sha256 from raw.{table}").fetchall()}
-
-
-@contextmanager
-def _env(name: str, value: str) -> Iterator[None]:
-    saved = os.environ.get(name)
-    os.environ[name] = value
-    try:
-        yield
-    finally:
-        if saved is None:
-            os.environ.pop(name, None)
-        else:
-            os.environ[name] = saved
 
 
 class LandingFolder(ConfigurableResource):

@@ -2,8 +2,8 @@
     outcomes, conversations and event summaries, and the marts built from them):
     `incremental` (delete+insert) on DuckDB; on Spark, whose Parquet tables can neither
     delete nor merge rows, a `table` rebuilt from all events by every run, which
-    full_run_required makes a full run (docs/spark.md). The yml configs write the same
-    choice inline: `{{ 'table' if target.type == 'spark' else 'incremental' }}`. -#}
+    full_run_required makes a full run (docs/spark.md). Each of those models calls it
+    in its own config() block. -#}
 {% macro stateful_materialization() -%}
     {{ return('table' if target.type == 'spark' else 'incremental') }}
 {%- endmacro %}

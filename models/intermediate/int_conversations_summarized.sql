@@ -9,6 +9,14 @@
     conversation's stored one; the (occurred_at, event_id) of the events that named
     the customer and the flow are kept so the fold picks the same ones a full
     build would. -#}
+{{
+    config(
+        materialized=goals_analytics.stateful_materialization(),
+        incremental_strategy='delete+insert',
+        unique_key=['workspace_id', 'conversation_id'],
+        on_schema_change='fail',
+    )
+}}
 {%- set watermark = none %}
 {%- if is_incremental() %}
     {%- set watermark = goals_analytics.incremental_watermark('loaded_through') %}

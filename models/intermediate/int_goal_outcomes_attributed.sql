@@ -3,6 +3,14 @@
     scope names (a full run names everything). Each row carries the run that wrote it;
     an outcome that is gone stays as a row flagged is_removed, for fct_goal_outcomes to
     delete (docs/architecture.md#incremental-builds). -#}
+{{
+    config(
+        materialized=goals_analytics.stateful_materialization(),
+        incremental_strategy='delete+insert',
+        unique_key=['workspace_id', 'goal_code', 'event_id'],
+        on_schema_change='fail',
+    )
+}}
 {%- set valued_columns = [
     'workspace_id', 'goal_code', 'goal_kind', 'is_primary', 'event_id', 'event_name',
     'event_source', 'occurred_at', 'customer_id', 'conversation_id',

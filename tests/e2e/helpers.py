@@ -82,20 +82,21 @@ import dataclasses, json, sys
 from goals_core.raw_load import ingest_for_target, raw_db_path
 from ingest.warehouse import connect
 con = connect(raw_db_path())
-results = ingest_for_target(con, [sys.argv[1]])
+results = ingest_for_target(con, sys.argv[1:])
 con.close()
 print(json.dumps([dataclasses.asdict(r) for r in results], default=str))
 """
 
 
 def run_project_ingest(
-    db_path: Path, events_dir: Path, *, lake: Path | None = None
+    db_path: Path, *paths: Path, lake: Path | None = None
 ) -> list[dict[str, Any]]:
-    """The project's ingest API, in a subprocess whose machine zone is not UTC: into the
-    warehouse `db_path`, or with `lake` into that lake of the Spark target."""
+    """The project's ingest API on `paths` (files or folders), in a subprocess whose machine
+    zone is not UTC: into the warehouse `db_path`, or with `lake` into that lake of the
+    Spark target."""
     env = {**machine_env(db_path), **(spark_env(lake) if lake is not None else {})}
     proc = subprocess.run(
-        [sys.executable, "-c", _INGEST, str(events_dir)],
+        [sys.executable, "-c", _INGEST, *map(str, paths)],
         cwd=REPO,
         env=env,
         capture_output=True,

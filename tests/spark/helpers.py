@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import json
 import shutil
-import subprocess
-import sys
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -14,17 +12,8 @@ import duckdb
 import pytest
 
 from goals_core.lake import attach_lake
-from tests.support import MARTS, PROJECT_DIR, DbtRun, machine_env, run_dbt, spark_env
-
-_INGEST = """
-import dataclasses, json, sys
-from goals_core.raw_load import ingest_for_target, raw_db_path
-from ingest.warehouse import connect
-con = connect(raw_db_path())
-results = ingest_for_target(con, sys.argv[1:])
-con.close()
-print(json.dumps([dataclasses.asdict(r) for r in results], default=str))
-"""
+from tests.e2e.helpers import run_project_ingest
+from tests.support import MARTS, DbtRun, run_dbt
 
 
 def need_java() -> None:
@@ -44,22 +33,8 @@ class Targets:
         self.vars = json.dumps(dbt_vars)
         self.logs: list[str] = []
 
-    def env(self, spark: bool) -> dict[str, str]:
-        return {**machine_env(self.db), **(spark_env(self.lake) if spark else {})}
-
     def ingest(self, paths: Sequence[Path], *, spark: bool) -> list[dict[str, Any]]:
-        proc = subprocess.run(
-            [sys.executable, "-c", _INGEST, *map(str, paths)],
-            cwd=PROJECT_DIR,
-            env=self.env(spark),
-            capture_output=True,
-            text=True,
-            timeout=900,
-            check=False,
-        )
-        if proc.returncode != 0:
-            raise AssertionError(f"ingest failed:\n{proc.stdout}\n{proc.stderr}")
-        return json.loads(proc.stdout.strip().splitlines()[-1])
+        return run_project_ingest(self.db, *paths, lake=self.lake if spark else None)
 
     def build(self, *args: str, spark: bool) -> DbtRun:
         name = "spark" if spark else "duckdb"
