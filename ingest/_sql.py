@@ -192,7 +192,9 @@ def validation_sql(
 
     pieces = ", ".join(f"v[{i + 1}]::varchar as p{i}" for i in range(len(FIELDS)))
     strings = ", ".join(
-        f"case when left(p{i}, 1) = '\"' then p{i} ->> '$' end as s{i}" for i in range(8)
+        f"case when left(p{i}, 1) <> '\"' then null "
+        f"when contains(p{i}, '\\') then p{i} ->> '$' else p{i}[2:-2] end as s{i}"
+        for i in range(8)
     )
     reason = ", ".join(
         [
