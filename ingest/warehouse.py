@@ -154,6 +154,7 @@ def connect(
     read_only: bool = False,
     lock_timeout: float | None = None,
     sleep: Callable[[float], None] = time.sleep,
+    clock: Callable[[], float] = time.monotonic,
 ) -> duckdb.DuckDBPyConnection:
     """Open the warehouse (creating its folder), with the session time zone set to UTC,
     DuckDB's memory limit from `memory_limit()` and its spill folder from
@@ -161,14 +162,15 @@ def connect(
 
     A lock held by another process is retried with exponential backoff for
     `lock_timeout` seconds (default: $GOALS_LOCK_TIMEOUT_S or 30), then
-    `WarehouseLockedError` is raised. The connection is a context manager.
+    `WarehouseLockedError` is raised (`sleep` and `clock` are for tests). The connection
+    is a context manager.
     """
     path = Path(db_path) if db_path is not None else default_db_path()
     in_memory = str(path) == ":memory:"
     if not in_memory:
         path.parent.mkdir(parents=True, exist_ok=True)
     timeout = lock_timeout_s() if lock_timeout is None else max(lock_timeout, 0.0)
-    started = time.monotonic()
+    started = clock()
     delay = _FIRST_DELAY_S
     while True:
         try:
@@ -178,7 +180,7 @@ def connect(
             holder = parse_lock_conflict(str(exc))
             if holder is None:
                 raise
-            waited = time.monotonic() - started
+            waited = clock() - started
             remaining = timeout - waited
             if remaining <= 0:
                 raise WarehouseLockedError(path, holder, waited) from None
