@@ -15,7 +15,7 @@ from __future__ import annotations
 import gzip
 import queue
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
@@ -29,6 +29,8 @@ from ingest._strict import strip_terminator
 DEFAULT_CHUNK_BYTES = 64 << 20
 FIRST_CHUNK_BYTES = 4 << 20
 ARROW_BATCH_ROWS = 16384
+# Lines of a group of small files are numbered file index << FILE_SHIFT | line number
+FILE_SHIFT = 40
 BOM = b"\xef\xbb\xbf"
 
 
@@ -81,17 +83,37 @@ class LineChunk:
     pool: BufferPool | None = None
     table: pa.Table | None = None
     stored_position: int = 0  # bytes of the file as stored read so far (progress display)
+    # A group of small files (group_chunk): each line's number, FILE_SHIFT-encoded
+    numbers: npt.NDArray[np.int64] | None = None
 
     @property
     def size(self) -> int:
         return len(self.offsets) - 1
 
-    def raw_line(self, index: int) -> bytes:
-        """Line `index` as read (bytes not yet UTF-8 checked), without its terminator."""
+    @property
+    def first_number(self) -> int:
+        return self.first_line if self.numbers is None else int(self.numbers[0])
+
+    @property
+    def last_number(self) -> int:
+        return self.first_number + self.size - 1 if self.numbers is None else int(self.numbers[-1])
+
+    def index_of(self, number: int) -> int:
+        """The index in this chunk of the line numbered `number`."""
+        if self.numbers is None:
+            return number - self.first_line
+        return int(np.searchsorted(self.numbers, number))
+
+    def line_bytes(self, index: int) -> bytes:
+        """Line `index` as read (bytes not yet UTF-8 checked), with its terminator."""
         original = self.bad_utf8.get(index)
         if original is None:
             original = bytes(self.buffer[self.offsets[index] : self.offsets[index + 1]])
-        return strip_terminator(original)
+        return original
+
+    def raw_line(self, index: int) -> bytes:
+        """Line `index` as read (bytes not yet UTF-8 checked), without its terminator."""
+        return strip_terminator(self.line_bytes(index))
 
     def line_spans(self) -> npt.NDArray[np.int64]:
         """Offsets of the lines in the file (len = lines + 1)."""
@@ -107,7 +129,11 @@ class LineChunk:
             lines = pa.LargeStringArray.from_buffers(
                 n, pa.py_buffer(self.offsets), pa.py_buffer(self.buffer)
             )
-            numbers = np.arange(self.first_line, self.first_line + n, dtype=np.int64)
+            numbers = (
+                np.arange(self.first_line, self.first_line + n, dtype=np.int64)
+                if self.numbers is None
+                else self.numbers
+            )
             table = pa.table({"line_number": pa.array(numbers), "line": lines})
             self.table = pa.Table.from_batches(table.to_batches(max_chunksize=batch_rows))
         return self.table
@@ -118,6 +144,35 @@ class LineChunk:
         if self.pool is not None:
             self.pool.put(self.buffer)
             self.pool = None
+
+
+def group_chunk(contents: Sequence[bytes]) -> LineChunk:
+    """The lines of several whole files (small ones) as one chunk, split as
+    `iter_line_chunks` splits each file. Line k of file i is numbered
+    `i << FILE_SHIFT | k`, so that the numbers keep the load order and each line's file."""
+    pieces: list[bytes] = []
+    offsets: list[npt.NDArray[np.int64]] = []
+    numbers: list[npt.NDArray[np.int64]] = []
+    position = 0
+    for index, content in enumerate(contents):
+        if content.startswith(BOM):
+            content = content[len(BOM) :]
+        ends = np.flatnonzero(np.frombuffer(content, dtype=np.uint8) == 0x0A) + 1
+        if len(content) and (not len(ends) or ends[-1] < len(content)):
+            ends = np.append(ends, len(content))  # a last line without a newline is a line
+        pieces.append(content)
+        offsets.append(ends.astype(np.int64) + position)
+        numbers.append(np.arange(1, len(ends) + 1, dtype=np.int64) | (index << FILE_SHIFT))
+        position += len(content)
+    chunk = LineChunk(
+        buffer=bytearray(b"".join(pieces)),
+        offsets=np.concatenate([np.zeros(1, dtype=np.int64), *offsets]),
+        first_line=1,
+        stream_offset=0,
+        numbers=np.concatenate([np.zeros(0, dtype=np.int64), *numbers]),
+    )
+    _mark_bad_utf8(chunk)
+    return chunk
 
 
 def open_binary(path: Path) -> BinaryIO:

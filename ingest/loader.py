@@ -22,7 +22,7 @@ import time
 import zlib
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -33,8 +33,10 @@ import pyarrow as pa
 from ingest import _killpoints, _sql
 from ingest._lines import (
     DEFAULT_CHUNK_BYTES,
+    FILE_SHIFT,
     LineChunk,
     Prefetcher,
+    group_chunk,
     open_binary,
 )
 from ingest._parquet import PARQUET_TABLE, stage_parquet
@@ -47,12 +49,19 @@ log = logging.getLogger(__name__)
 NDJSON_SUFFIXES = (".ndjson", ".jsonl", ".ndjson.gz", ".jsonl.gz")
 PARQUET_SUFFIXES = (".parquet",)
 CHUNK_BYTES_ENV = "GOALS_INGEST_CHUNK_MB"
+GROUP_BYTES_ENV = "GOALS_INGEST_GROUP_MB"
 _KINDS = ".ndjson, .jsonl (optionally .gz) or .parquet"
 
 _CHUNK_VIEW = "__goals_ingest_chunk"
 _CHECKED_VIEW = "__goals_ingest_checked"
 _REJECTS_VIEW = "__goals_ingest_py_rejects"
 _DUP_TEXT_VIEW = "__goals_ingest_dup_text"
+_FILES_VIEW = "__goals_ingest_files_view"
+_FILES_TABLE = "__goals_ingest_files"
+_COUNTS_TABLE = "__goals_ingest_counts"
+# A staged line's file (an index into _FILES_TABLE) and its number in that file
+_FILE_INDEX = f"({{}}.line_number >> {FILE_SHIFT})"
+_LINE = f"({{}}.line_number & {(1 << FILE_SHIFT) - 1})"
 _FEW_DUPLICATES = 20_000  # up to this many, a duplicate's line is read on its own
 
 
@@ -234,33 +243,143 @@ def ingest_paths(
     files = discover_files(paths)
     _killpoints.arm()
     ensure_raw_schema(con)
+    plan = _plan(files)
     results: list[FileResult] = []
     ahead: _Readers | None = None  # the next file's, opened once the current one is read
-    following = 0  # index of the file `ahead` would be opened for
+    following = 0  # index in `plan` of the file `ahead` would be opened for
 
     def read_ahead() -> None:
         nonlocal ahead
-        if ahead is None and following < len(files):
+        if ahead is None and following < len(plan) and len(plan[following]) == 1:
             with contextlib.suppress(FileRejected):  # reported when its turn comes
-                ahead = _Readers.open(files[following])
+                ahead = _Readers.open(plan[following][0])
+
+    def single(path: Path, readers: _Readers | None) -> FileResult:
+        started = time.perf_counter()
+        try:
+            return _ingest_file(con, path, on_progress, readers, read_ahead)
+        except FileRejected as exc:
+            return _set_aside(con, path, exc, time.perf_counter() - started)
 
     try:
-        for index, path in enumerate(files):
-            if on_start is not None:
-                on_start(path)
-            started = time.perf_counter()
+        for index, group in enumerate(plan):
+            for path in group:
+                if on_start is not None:
+                    on_start(path)
             readers, ahead, following = ahead, None, index + 1
-            try:
-                result = _ingest_file(con, path, on_progress, readers, read_ahead)
-            except FileRejected as exc:
-                result = _set_aside(con, path, exc, time.perf_counter() - started)
-            results.append(result)
-            if on_file is not None:
-                on_file(result)
+            if len(group) == 1:
+                done = [single(group[0], readers)]
+            else:
+                done = _ingest_group(con, group, single, on_progress)
+            for result in done:
+                results.append(result)
+                if on_file is not None:
+                    on_file(result)
     finally:
         if ahead is not None:
             ahead.close()
     return results
+
+
+def _group_bytes() -> int:
+    """How many bytes of small files may share a transaction ($GOALS_INGEST_GROUP_MB,
+    default: the chunk size; 0: every file alone)."""
+    raw = os.environ.get(GROUP_BYTES_ENV, "").strip()
+    try:
+        return max(int(float(raw) * (1 << 20)), 0) if raw else _chunk_bytes()
+    except ValueError:
+        return _chunk_bytes()
+
+
+def _plan(files: list[Path]) -> list[list[Path]]:
+    """The files in load order, cut into transactions: consecutive small plain NDJSON
+    files (each at most a quarter of the group size) share one, up to the group size, so
+    that a thousand small files do not pay a thousand times the per-file statements;
+    every other file has its own."""
+    budget = _group_bytes()
+    plan: list[list[Path]] = []
+    group: list[Path] = []
+    total = 0
+    for path in files:
+        try:
+            size = path.stat().st_size
+        except OSError:
+            size = None  # reported when its turn comes
+        small = (
+            size is not None
+            and budget > 0
+            and size * 4 <= budget
+            and file_format(path) == "ndjson"
+            and not _is_gz(path)
+        )
+        if group and (not small or total + (size or 0) > budget):
+            plan.append(group)
+            group, total = [], 0
+        if small:
+            group.append(path)
+            total += size or 0
+        else:
+            plan.append([path])
+    if group:
+        plan.append(group)
+    return plan
+
+
+def _ingest_group(
+    con: duckdb.DuckDBPyConnection,
+    paths: list[Path],
+    single: Callable[[Path, _Readers | None], FileResult],
+    on_progress: Callable[[Path, int], None] | None,
+) -> list[FileResult]:
+    """Small files in one transaction, in load order: the group commits whole or not at
+    all, so each of its files is in completely or not at all. A file that cannot be read,
+    or whose content is loaded or set aside already (or earlier in the group), adds no
+    rows: it takes the one-file path, which reports it (all of them do, when a file cannot
+    be read)."""
+    global _last_timings
+    started = time.perf_counter()
+    contents: dict[Path, tuple[bytes, str]] = {}
+    seen: set[str] = set()
+    for path in paths:
+        try:
+            data = path.read_bytes()
+        except OSError:  # each file alone, in order: that path reports it
+            return [single(path, None) for path in paths]
+        sha = hashlib.sha256(data).hexdigest()
+        if sha in seen or _loaded_path(con, sha) is not None or _set_aside_row(con, sha):
+            continue
+        seen.add(sha)
+        contents[path] = (data, sha)
+    by_path: dict[Path, FileResult] = {}
+    loading = [path for path in paths if path in contents]
+    if len(loading) > 1:
+        timings = _Timings()
+        loader = _GroupLoad(con, loading, contents, timings, on_progress)
+        con.execute("begin transaction")
+        try:
+            _killpoints.reached("begin")
+            counts = loader.run()
+            _killpoints.reached("before-commit")
+            tick = time.perf_counter()
+            con.execute("commit")
+            timings.add("commit", time.perf_counter() - tick)
+            _killpoints.reached("after-commit")
+        except BaseException:
+            with contextlib.suppress(duckdb.Error):
+                con.execute("rollback")
+            raise
+        finally:
+            _last_timings = timings
+        seconds = time.perf_counter() - started
+        total = sum(len(contents[path][0]) for path in loading) or 1
+        for path, (read, accepted, rejected, duplicate) in zip(loading, counts, strict=True):
+            data, sha = contents[path]
+            by_path[path] = FileResult(
+                path=str(path), sha256=sha, file_format="ndjson", status="loaded",
+                size_bytes=len(data), read=read, accepted=accepted, rejected=rejected,
+                duplicate=duplicate, seconds=seconds * len(data) / total,
+            )  # fmt: skip
+    return [by_path[path] if path in by_path else single(path, None) for path in paths]
 
 
 def _chunk_bytes() -> int:
@@ -451,7 +570,7 @@ def _ingest_file(
         con.execute("begin transaction")
         try:
             _killpoints.reached("begin")
-            counts = loader.run()
+            (counts,) = loader.run()
             _killpoints.reached("before-commit")
             tick = time.perf_counter()
             con.execute("commit")
@@ -495,6 +614,17 @@ def _read_error(exc: BaseException, code: str) -> str:
     return f"cannot read the file: {exc}"
 
 
+@dataclass(frozen=True)
+class _Member:
+    """A file of a transaction, as its ledger row names it."""
+
+    path: Path
+    fmt: str
+    size: int
+    sha256: str
+    loaded_at: datetime
+
+
 class _FileLoad:
     """One file inside an open transaction."""
 
@@ -503,7 +633,7 @@ class _FileLoad:
         con: duckdb.DuckDBPyConnection,
         path: Path,
         size: int,
-        hasher: _Hasher,
+        hasher: _Hasher | None,  # None: a group, whose contents are known
         fmt: str,
         timings: _Timings,
         prefetcher: Prefetcher | None = None,
@@ -532,7 +662,8 @@ class _FileLoad:
         self.timings.add(stage, time.perf_counter() - tick)
         return result
 
-    def run(self) -> tuple[int, int, int, int]:
+    def run(self) -> list[tuple[int, int, int, int]]:
+        """(read, accepted, rejected, duplicate) per file."""
         self.loaded_at = _next_loaded_at(self.con)
         self.con.execute(_sql.ROWS_DDL)
         if self.fmt == "parquet":
@@ -575,6 +706,7 @@ class _FileLoad:
 
     def _check_not_loaded(self, *, wait: bool) -> None:
         """Raise _AlreadyLoaded once the hash shows the content is in the ledger."""
+        assert self.hasher is not None
         if self.sha or not (wait or self.hasher.done()):
             return
         tick = time.perf_counter()
@@ -584,16 +716,15 @@ class _FileLoad:
         self.sha = sha
 
     def _slow_path(self, chunk: LineChunk) -> None:
-        first = chunk.first_line
         tick = time.perf_counter()
-        numbers = self._slow_numbers(first, first + chunk.size - 1)
+        numbers = self._slow_numbers(chunk.first_number, chunk.last_number)
         if not len(numbers):
             self.timings.add("slow path", time.perf_counter() - tick)
             return
         rejects: list[tuple[int, str, str]] = []
         checked: list[tuple[int, str, str]] = []
         for number in numbers.tolist():
-            raw = chunk.raw_line(number - first)
+            raw = chunk.raw_line(chunk.index_of(number))
             verdict = classify(raw)
             if verdict.blank:
                 continue
@@ -688,9 +819,15 @@ class _FileLoad:
         self._store_slow(rejects, checked)
 
     # -- duplicates, final inserts, ledger
-    def _finish(self) -> tuple[int, int, int, int]:
+    def _members(self) -> list[_Member]:
+        """The files whose rows are in the staging table: this one."""
         self._check_not_loaded(wait=True)
-        rows, dups = _sql.ROWS_TABLE, _sql.DUPS_TABLE
+        return [_Member(self.path, self.fmt, self.size, self.sha, self.loaded_at)]
+
+    def _finish(self) -> list[tuple[int, int, int, int]]:
+        members = self._members()
+        self._stage_files(members)
+        rows, dups, files = _sql.ROWS_TABLE, _sql.DUPS_TABLE, _FILES_TABLE
         ok, reject = _sql.STATUS_OK, _sql.STATUS_REJECT
         # A later line with the key of an earlier one, or a key already in raw.events.
         # The cost must not grow with raw.events: its keys are only probed, never hashed.
@@ -726,18 +863,18 @@ class _FileLoad:
             """,
         )
         _killpoints.reached("before-events")
-        common = [self.sha, self.loaded_at]
         self._timed(
             "insert events",
             f"""
             insert into raw.events
             select r.workspace_id, r.event_id, r.name, r.occurred_at, r.source,
                 r.conversation_id, r.customer_id, r.flow_id, r.properties,
-                ?, r.line_number, ?
-            from {rows} r anti join {dups} d using (line_number)
+                f.file_sha256, {_LINE.format("r")}, f.loaded_at
+            from {rows} r
+            join {files} f on f.file_index = {_FILE_INDEX.format("r")}
+            anti join {dups} d using (line_number)
             where r.status = {ok}
             """,
-            common,
         )
         _killpoints.reached("after-events")
         self._timed(
@@ -746,37 +883,70 @@ class _FileLoad:
             insert into raw.event_rejects (
                 file_sha256, file_path, line_number, raw_text, reason, loaded_at, reason_code
             )
-            select ?, ?, line_number, raw_text, reason, ?, {reason_code_sql("reason")}
-            from {rows} where status = {reject} order by line_number
+            select f.file_sha256, f.file_path, {_LINE.format("r")}, r.raw_text, r.reason,
+                f.loaded_at, {reason_code_sql("r.reason")}
+            from {rows} r join {files} f on f.file_index = {_FILE_INDEX.format("r")}
+            where r.status = {reject} order by r.line_number
             """,
-            [self.sha, str(self.path), self.loaded_at],
         )
         _killpoints.reached("after-rejects")
         self._insert_duplicates()
         _killpoints.reached("before-ledger")
+        # read = accepted + rejected + duplicate, per file
         counts = self.con.execute(
             f"""
-            select count(*) filter (where status = {ok}),
-                   count(*) filter (where status = {reject}),
-                   (select count(*) from {dups})
-            from {rows}
+            create or replace temp table {_COUNTS_TABLE} as
+            with lines as (
+                select {_FILE_INDEX.format("r")} as file_index,
+                    count(*) filter (where r.status = {ok}) as ok_rows,
+                    count(*) filter (where r.status = {reject}) as rejected
+                from {rows} r group by all
+            ),
+            duplicates as (
+                select {_FILE_INDEX.format("d")} as file_index, count(*) as duplicate
+                from {dups} d group by all
+            )
+            select f.file_index,
+                coalesce(l.ok_rows, 0) - coalesce(d.duplicate, 0) as accepted,
+                coalesce(l.rejected, 0) as rejected,
+                coalesce(d.duplicate, 0) as duplicate
+            from {files} f
+            left join lines l using (file_index)
+            left join duplicates d using (file_index);
+            insert into raw.loaded_files
+            select f.file_sha256, f.file_path, f.file_format, f.size_bytes,
+                c.accepted + c.rejected + c.duplicate, c.accepted, c.rejected, c.duplicate,
+                f.loaded_at
+            from {files} f join {_COUNTS_TABLE} c using (file_index)
+            order by f.file_index;
+            select accepted + rejected + duplicate, accepted, rejected, duplicate
+            from {_COUNTS_TABLE} order by file_index
             """
-        ).fetchone()
-        assert counts is not None
-        ok_rows, rejected, duplicate = (int(c) for c in counts)
-        accepted = ok_rows - duplicate
-        read = accepted + rejected + duplicate
-        self.con.execute(
-            "insert into raw.loaded_files values (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [
-                self.sha, str(self.path), self.fmt, self.size,
-                read, accepted, rejected, duplicate, self.loaded_at,
-            ],
-        )  # fmt: skip
-        self.con.execute(f"drop table if exists {rows}")
-        self.con.execute(f"drop table if exists {dups}")
-        self.con.execute(f"drop table if exists {PARQUET_TABLE}")
-        return read, accepted, rejected, duplicate
+        ).fetchall()
+        for table in (rows, dups, files, _COUNTS_TABLE, PARQUET_TABLE):
+            self.con.execute(f"drop table if exists {table}")
+        return [(int(a), int(b), int(c), int(d)) for a, b, c, d in counts]
+
+    def _stage_files(self, members: list[_Member]) -> None:
+        """The files of this transaction as a temp table, indexed as their line numbers
+        say (`FILE_SHIFT`)."""
+        table = pa.table(
+            {
+                "file_index": pa.array(range(len(members)), pa.int64()),
+                "file_sha256": pa.array([m.sha256 for m in members], pa.string()),
+                "file_path": pa.array([str(m.path) for m in members], pa.string()),
+                "file_format": pa.array([m.fmt for m in members], pa.string()),
+                "size_bytes": pa.array([m.size for m in members], pa.int64()),
+                "loaded_at": pa.array([m.loaded_at for m in members], pa.timestamp("us")),
+            }
+        )
+        self.con.register(_FILES_VIEW, table)
+        try:
+            self.con.execute(
+                f"create or replace temp table {_FILES_TABLE} as select * from {_FILES_VIEW}"
+            )
+        finally:
+            self.con.unregister(_FILES_VIEW)
 
     def _insert_duplicates(self) -> None:
         """raw.event_duplicates, with each line's raw text read again from the file."""
@@ -805,12 +975,13 @@ class _FileLoad:
             self.con.execute(
                 f"""
                 insert into raw.event_duplicates
-                select d.workspace_id, d.event_id, ?, ?, d.line_number,
-                    regexp_replace(t.line, '\\r?\\n?$', ''), ?
-                from {_sql.DUPS_TABLE} d join {lines} t using (line_number)
+                select d.workspace_id, d.event_id, f.file_sha256, f.file_path,
+                    {_LINE.format("d")}, regexp_replace(t.line, '\\r?\\n?$', ''), f.loaded_at
+                from {_sql.DUPS_TABLE} d
+                join {lines} t using (line_number)
+                join {_FILES_TABLE} f on f.file_index = {_FILE_INDEX.format("d")}
                 order by d.line_number
-                """,
-                [self.sha, str(self.path), self.loaded_at],
+                """
             )
         finally:
             if lines == _DUP_TEXT_VIEW:
@@ -858,6 +1029,66 @@ class _FileLoad:
                 )
                 line_numbers = np.arange(first, first + count, dtype=np.int64)
                 yield pa.table({"line_number": line_numbers, "line": lines})
+
+
+class _GroupLoad(_FileLoad):
+    """Several small plain NDJSON files inside one open transaction: their lines are one
+    chunk (`group_chunk`), validated, checked for duplicates and inserted by the same
+    statements as one file's, and each file gets its own ledger row and `loaded_at`."""
+
+    def __init__(
+        self,
+        con: duckdb.DuckDBPyConnection,
+        paths: list[Path],
+        contents: dict[Path, tuple[bytes, str]],
+        timings: _Timings,
+        on_progress: Callable[[Path, int], None] | None,
+    ) -> None:
+        size = sum(len(contents[path][0]) for path in paths)
+        super().__init__(con, paths[0], size, None, "ndjson", timings, None, on_progress)
+        self.paths = paths
+        self.contents = contents
+        self.chunk: LineChunk | None = None
+
+    def _load_ndjson(self) -> None:
+        tick = time.perf_counter()
+        chunk = group_chunk([self.contents[path][0] for path in self.paths])
+        self.chunk = chunk
+        self.timings.add("read+render", time.perf_counter() - tick)
+        self.con.register(_CHUNK_VIEW, chunk.arrow_table())
+        try:
+            self._timed("validate", f"insert into {_sql.ROWS_TABLE} {self.fast_sql}")
+        finally:
+            self.con.unregister(_CHUNK_VIEW)
+        _killpoints.reached("chunk-validated")
+        self._slow_path(chunk)
+        if self.on_progress is not None:
+            for path in self.paths:
+                self.on_progress(path, len(self.contents[path][0]))
+
+    def _members(self) -> list[_Member]:
+        # each file's loaded_at as _next_loaded_at gives it: now, after the file before
+        stamps = [self.loaded_at]
+        for _ in self.paths[1:]:
+            stamps.append(max(_utc_now(), stamps[-1] + timedelta(microseconds=1)))
+        return [
+            _Member(path, "ndjson", len(self.contents[path][0]), self.contents[path][1], stamp)
+            for path, stamp in zip(self.paths, stamps, strict=True)
+        ]
+
+    def _insert_duplicates(self) -> None:
+        tick = time.perf_counter()
+        assert self.chunk is not None
+        chunk = self.chunk
+        dups = self.con.execute(
+            f"select line_number from {_sql.DUPS_TABLE} order by line_number"
+        ).fetchnumpy()
+        numbers = np.asarray(dups["line_number"], dtype=np.int64)
+        if len(numbers):
+            texts = [_raw_text(chunk.line_bytes(chunk.index_of(n))) for n in numbers.tolist()]
+            table = pa.table({"line_number": numbers, "line": pa.array(texts, pa.string())})
+            self._insert_duplicates_from(self._register(table))
+        self.timings.add("duplicates", time.perf_counter() - tick)
 
 
 def _is_gz(path: Path) -> bool:

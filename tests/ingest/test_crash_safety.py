@@ -29,7 +29,7 @@ import pytest
 
 from ingest import _killpoints
 from ingest._killpoints import KILL_AT_ENV
-from ingest.loader import CHUNK_BYTES_ENV, ingest_paths
+from ingest.loader import CHUNK_BYTES_ENV, GROUP_BYTES_ENV, ingest_paths
 from ingest.warehouse import connect
 from tests.ingest.helpers import check_invariants
 from tests.support import PROJECT_DIR as ROOT
@@ -328,7 +328,13 @@ def test_kill_when_a_file_starts(
     proc = subprocess.Popen(
         [sys.executable, "-c", CHILD, str(db), str(landing)],
         cwd=ROOT,
-        env={**os.environ, CHUNK_BYTES_ENV: chunk_mb, "PYTHONUNBUFFERED": "1"},
+        # one file per transaction: "the files before k" are then committed
+        env={
+            **os.environ,
+            CHUNK_BYTES_ENV: chunk_mb,
+            GROUP_BYTES_ENV: "0",
+            "PYTHONUNBUFFERED": "1",
+        },
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,

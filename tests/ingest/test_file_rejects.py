@@ -71,6 +71,7 @@ def test_same_bytes_are_not_retried_and_a_fixed_file_loads(
 def test_io_error_is_reported_but_not_recorded(
     con: duckdb.DuckDBPyConnection, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    monkeypatch.setenv(loader.GROUP_BYTES_ENV, "0")  # the one-file path (test_groups.py: a group)
     flaky = write(tmp_path / "a.ndjson", [line(event_id="a")])
     good = write(tmp_path / "b.ndjson", [line(event_id="b")])
     original = loader.file_sha256
@@ -99,6 +100,7 @@ def test_io_error_is_reported_but_not_recorded(
 def test_a_warehouse_error_still_stops_the_load(
     con: duckdb.DuckDBPyConnection, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    monkeypatch.setenv(loader.GROUP_BYTES_ENV, "0")  # the one-file path (test_groups.py: a group)
     first = write(tmp_path / "a.ndjson", [line(event_id="a")])
     second = write(tmp_path / "b.ndjson", [line(event_id="b")])
 

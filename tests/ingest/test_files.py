@@ -148,6 +148,7 @@ def test_corrupt_gz_near_its_end_leaves_nothing_behind(
 def test_failure_midway_rolls_the_file_back(
     con: duckdb.DuckDBPyConnection, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    monkeypatch.setenv(loader.GROUP_BYTES_ENV, "0")  # the one-file path (test_groups.py: a group)
     first = write(tmp_path / "a.ndjson", [line(event_id="a")])
     second = write(tmp_path / "b.ndjson", [line(event_id="b"), "bad", line(event_id="a")])
     original = loader._FileLoad._insert_duplicates
