@@ -100,7 +100,8 @@ class FileResult:
 
 @dataclass
 class _Timings:
-    """Seconds per stage of one file, for benchmarks (`last_timings()`)."""
+    """Seconds per stage of one transaction (a file or a group of small files), for
+    benchmarks (`last_timings()`)."""
 
     stages: dict[str, float] = field(default_factory=dict)
 
@@ -112,7 +113,8 @@ _last_timings = _Timings()
 
 
 def last_timings() -> dict[str, float]:
-    """Seconds per stage of the last file loaded in this process."""
+    """Seconds per stage of the last transaction (a file or a group of small files) of
+    this process."""
     return dict(_last_timings.stages)
 
 
@@ -228,7 +230,8 @@ def ingest_paths(
     on_start: Callable[[Path], None] | None = None,
     on_progress: Callable[[Path, int], None] | None = None,
 ) -> list[FileResult]:
-    """Load every file under `paths` (lexicographic order), one transaction per file.
+    """Load every file under `paths` (lexicographic order), one transaction per file or
+    per group of consecutive small files (`_plan`).
 
     A file whose content is already in the ledger is 'skipped'. A file that cannot be read
     as events (bad gzip, bad Parquet, an I/O error) is rolled back and 'rejected': set
