@@ -16,6 +16,7 @@ SQL Lab and the dataset editor in headless Chromium.
 from __future__ import annotations
 
 import argparse
+import base64
 import http.cookiejar
 import json
 import os
@@ -287,11 +288,12 @@ class Api:
         data = None if body is None else json.dumps(body).encode()
         return self._open(urllib.request.Request(self.url + path, data, headers, method=method))
 
-    def form(self, path: str, fields: dict[str, str]) -> Any:
-        """A form POST of the UI's session views (SQL Lab's tab state)."""
+    def form(self, path: str, fields: dict[str, str], method: str = "POST") -> Any:
+        """A form request to the UI's session views (SQL Lab's tab state); after
+        login_session."""
         data = urllib.parse.urlencode({**fields, "csrf_token": self.csrf}).encode()
         headers = {"X-CSRFToken": self.csrf, "Referer": self.url}
-        return self._open(urllib.request.Request(self.url + path, data, headers, method="POST"))
+        return self._open(urllib.request.Request(self.url + path, data, headers, method=method))
 
     def login_session(self) -> str:
         """Log in through the login form, as a person does; the session cookie's value."""
@@ -422,10 +424,17 @@ def dataset(api: Api, pk: int, schema: str, table: str) -> tuple[int, int, int, 
 
 # -- screenshots -----------------------------------------------------------------------
 
+#: JavaScript: the element of `selector` whose text starts with `text`, if any.
+_FIND = (
+    "[...document.querySelectorAll({selector})]"
+    ".filter((e) => e.innerText && e.innerText.trim().startsWith({text})).pop()"
+)
+
 
 def screenshots(api: Api, pk: int, schema: str, dataset_id: int, out: Path) -> list[Path]:
-    """SQL Lab with fct_goal_outcomes and dim_goals in the schema panel, and the dataset
-    editor's columns, as PNGs in `out` (headless Chromium over CDP)."""
+    """SQL Lab's view of fct_goal_outcomes (its columns, then its keys) and the dataset
+    editor's columns, as PNGs in `out`, from headless Chromium (CDP) logged in through
+    Superset's login form. SQL Lab's tab is prepared through the UI's own tab-state views."""
     from tests.hub.browser import browser, chromium_binary
 
     binary = chromium_binary()
@@ -433,59 +442,99 @@ def screenshots(api: Api, pk: int, schema: str, dataset_id: int, out: Path) -> l
         raise CheckError("Chromium is not installed: apt-get install chromium")
     session = api.login_session()
     catalog = schema.split(".", 1)[0] if "." in schema else None
-    editor = {"dbId": pk, "catalog": catalog, "schema": schema, "name": "Goals marts"}
-    editor["sql"] = "select *\nfrom marts.fct_goal_outcomes\nlimit 100"
+    editor = {
+        "dbId": pk,
+        "catalog": catalog,
+        "schema": schema,
+        "name": "Goals marts",
+        "sql": f"select *\nfrom marts.{DATASET_TABLE}\nlimit 100",
+    }
     tab = api.form("/tabstateview/", {"queryEditor": json.dumps(editor)})["id"]
     for table in ("dim_goals", DATASET_TABLE):
-        described = {"dbId": pk, "catalog": catalog, "schema": schema, "name": table}
-        api.form("/tableschemaview/", {"table": json.dumps({**described, "queryEditorId": tab})})
+        shown = {"dbId": pk, "catalog": catalog, "schema": schema, "name": table}
+        api.form("/tableschemaview/", {"table": json.dumps({**shown, "queryEditorId": tab})})
     out.mkdir(parents=True, exist_ok=True)
-    shots = {
-        "superset-sqllab.png": "/sqllab/",
-        "superset-dataset.png": f"/explore/?datasource_type=table&datasource_id={dataset_id}",
-    }
     written: list[Path] = []
-    scratch = out / ".chromium-profile"
+    profile = out / ".chromium-profile"
     try:
-        with browser(binary, scratch) as page:
-            page.send("Network.enable")
+        with browser(binary, profile) as page:
             page.send(
                 "Network.setCookie",
                 {"name": "session", "value": session, "url": api.url, "httpOnly": True},
             )
-            for name, path in shots.items():
-                page.send("Page.navigate", {"url": api.url + path})
-                _wait_for(page, _READY[name])
-                if name == "superset-dataset.png":
-                    _open_dataset_editor(page)
-                target = out / name
-                page.screenshot(target)
-                written.append(target)
+            page.send("Page.navigate", {"url": f"{api.url}/sqllab/"})
+            table_tab = _find(".ant-tabs-tab-btn", f"{schema}.{DATASET_TABLE}")
+            _click(page, table_tab)
+            _wait(page, f"{_find('.ant-tabs-tab-btn', 'Indexes (')} && true")
+            written.append(_capture(page, out / "superset-sqllab-columns.png", 1000))
+            _click(page, _find(".ant-tabs-tab-btn", "Indexes ("))
+            _wait(page, "document.body.innerText.includes('referred_table')")
+            written.append(_capture(page, out / "superset-sqllab-keys.png", 1900))
+            explore = f"/explore/?datasource_type=table&datasource_id={dataset_id}"
+            page.send("Page.navigate", {"url": api.url + explore})
+            _click(page, "document.querySelector('[data-test=datasource-menu-trigger]')")
+            _click(page, _find(".ant-dropdown-menu-item, [role=menuitem]", "Edit dataset"))
+            _click(page, _find(".ant-modal .ant-tabs-tab-btn", "Columns"))
+            row = (
+                "[...document.querySelectorAll('.ant-modal tr')]"
+                ".find((r) => r.innerText.trim().startsWith('workspace_id'))"
+            )
+            _click(page, f"({row} || {{querySelector: () => null}}).querySelector('button')")
+            _wait(
+                page,
+                "[...document.querySelectorAll('.ant-modal input, .ant-modal textarea')]"
+                ".some((e) => e.value.includes('Joins to'))",
+            )
+            written.append(_capture(page, out / "superset-dataset-columns.png", 1000))
     finally:
-        shutil.rmtree(scratch, ignore_errors=True)
+        shutil.rmtree(profile, ignore_errors=True)
+        api.form(f"/tabstateview/{tab}", {}, method="DELETE")  # no tab piles up per run
     return written
 
 
-_READY = {
-    "superset-sqllab.png": "document.body.innerText.includes('workspace_id')",
-    "superset-dataset.png": "document.body.innerText.includes('outcome_id')",
-}
+def _find(selector: str, text: str) -> str:
+    return _FIND.format(selector=json.dumps(selector), text=json.dumps(text))
 
 
-def _wait_for(page: Any, condition: str, timeout_s: int = 90) -> None:
-    ready = page.evaluate(
+def _wait(page: Any, condition: str, timeout_s: int = 90) -> None:
+    """Until `condition` (JavaScript) holds in the page, then let it settle for a moment;
+    the waiting happens inside the page, with a deadline."""
+    waiting = (
         "new Promise((resolve) => { const deadline = Date.now() + "
         f"{timeout_s * 1000}; const check = () => {{ if ({condition}) "
-        "{ setTimeout(() => resolve(true), 1500); } else if (Date.now() > deadline) "
+        "{ setTimeout(() => resolve(true), 1000); } else if (Date.now() > deadline) "
         "{ resolve(false); } else { setTimeout(check, 200); } }; check(); })"
     )
+    for _ in range(3):
+        try:
+            ready = page.evaluate(waiting)
+            break
+        except RuntimeError as exc:  # the page navigated while waiting: wait in the new one
+            if "context" not in str(exc).lower():
+                raise
+    else:
+        ready = False
     if not ready:
-        raise CheckError(f"the Superset page did not show what was expected ({condition})")
+        raise CheckError(f"Superset's page did not show what was expected: {condition}")
 
 
-def _open_dataset_editor(page: Any) -> None:
-    """Explore's dataset menu -> Edit dataset -> Columns."""
-    raise NotImplementedError
+def _click(page: Any, element: str) -> None:
+    """Wait for `element` (a JavaScript expression) to exist, then click it."""
+    _wait(page, f"{element}")
+    page.evaluate(f"({element}).click()")
+
+
+def _capture(page: Any, path: Path, height: int) -> Path:
+    """A PNG of the page at 1400 x `height` (SQL Lab's panels grow with the window)."""
+    metrics = {"width": 1400, "height": height, "deviceScaleFactor": 1, "mobile": False}
+    page.send("Emulation.setDeviceMetricsOverride", metrics)
+    try:
+        _wait(page, "true")
+        shot = page.send("Page.captureScreenshot", {"format": "png"})
+    finally:
+        page.send("Emulation.setDeviceMetricsOverride", {**metrics, "height": 1000})
+    path.write_bytes(base64.b64decode(shot["data"]))
+    return path
 
 
 # -- main ------------------------------------------------------------------------------
