@@ -400,21 +400,18 @@ def _fk(fk: tuple[list[str], str, list[str]]) -> str:
 
 
 def dataset(api: Api, pk: int, schema: str, table: str) -> tuple[int, int, int, list[str]]:
-    """The dataset of `table` (created if missing, its columns synced from the source):
-    (id, columns, columns with a description, problems)."""
+    """A new dataset of `table`, as *Datasets → + Dataset* makes it (one left by an earlier
+    run is deleted first): (id, columns, columns with a description, problems)."""
     query = urllib.parse.quote(f"(filters:!((col:table_name,opr:eq,value:'{table}')))")
-    existing = [
-        d
-        for d in api.call("GET", f"/api/v1/dataset/?q={query}")["result"]
-        if d.get("database", {}).get("id") == pk
-    ]
-    if existing:
-        ident = int(existing[0]["id"])
-        api.call("PUT", f"/api/v1/dataset/{ident}/refresh", {})
-    else:
-        body = {"database": pk, "schema": schema, "table_name": table}
-        ident = int(api.call("POST", "/api/v1/dataset/", body)["id"])
-    columns = api.call("GET", f"/api/v1/dataset/{ident}")["result"]["columns"]
+    for earlier in api.call("GET", f"/api/v1/dataset/?q={query}")["result"]:
+        if earlier.get("database", {}).get("id") == pk:
+            api.call("DELETE", f"/api/v1/dataset/{earlier['id']}")
+    body = {"database": pk, "schema": schema, "table_name": table}
+    ident = int(api.call("POST", "/api/v1/dataset/", body)["id"])
+    result = api.call("GET", f"/api/v1/dataset/{ident}")["result"]
+    columns = result["columns"]
+    if not result.get("description"):
+        print(f"dataset {ident} ({table}): no description (Superset copies no table comment)")
     described = sum(1 for c in columns if c.get("description"))
     problems = (
         []
