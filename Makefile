@@ -15,7 +15,7 @@ DUCKDB_1X_STAMP := $(DUCKDB_1X)/.installed
 export DBT_PROFILES_DIR := $(CURDIR)
 export DBT_PROJECT_DIR := $(CURDIR)
 
-.PHONY: install demo dev hub test lint lint-sql format bench bench-10m bench-matrix bench-targets lock clean
+.PHONY: install demo dev hub test lint lint-sql format bench bench-10m bench-matrix bench-targets superset-check lock clean
 
 install: $(STAMP) $(DUCKDB_1X_STAMP)
 
@@ -75,6 +75,13 @@ bench-matrix: install
 # The same 1M events on DuckDB and on local Spark, side by side (Java 17 for Spark).
 bench-targets: install
 	$(BIN)/python -m bench.targets --events 1000000 --files 4
+
+# The serving copy (after `make demo`) opened in a real Apache Superset 6.1, kept in its own
+# virtualenv under build/superset/ (never in .venv); prints the keys and descriptions Superset
+# shows, exits 1 if one is missing. Not part of `make test` (it installs and starts Superset).
+# e.g. make superset-check SUPERSET_ARGS="--screenshots docs/serving" (or "--no-addon", "--help")
+superset-check: install
+	$(BIN)/python scripts/superset_check.py --python $(PYTHON) $(SUPERSET_ARGS)
 
 # Re-resolve every pinned dependency (run after editing pyproject.toml).
 lock:
