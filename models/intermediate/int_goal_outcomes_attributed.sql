@@ -11,12 +11,7 @@
         on_schema_change='fail',
     )
 }}
-{%- set valued_columns = [
-    'workspace_id', 'goal_code', 'goal_kind', 'is_primary', 'event_id', 'event_name',
-    'event_source', 'occurred_at', 'customer_id', 'conversation_id',
-    'attribution_window_hours', 'value', 'currency', 'base_value', 'base_currency',
-    'base_value_source', 'value_issue', 'dedupe_signature',
-] -%}
+{%- set valued_columns = goals_analytics.valued_columns() -%}
 {%- set goal_keys = ['workspace_id', 'goal_code'] -%}
 {%- set outcome_keys = goal_keys + ['event_id'] -%}
 {%- if not is_incremental() -%}
