@@ -39,3 +39,25 @@
 {% macro default__is_whole_number(number) -%}
     ({{ number }} = round({{ number }}, 0))
 {%- endmacro %}
+
+{#- The typed signature (above) of a JSON document's value at each of `tested_keys`, a
+    list of {condition_key, json_path}: a list of {condition_key, condition_signature},
+    the signature null where the key is missing. The JSON is read once per key (one
+    json_path_extract), then typed: the signature reads its argument many times. -#}
+{% macro json_value_signatures(json_text, tested_keys) -%}
+    {{ goals_analytics.transform_list(
+        goals_analytics.transform_list(
+            tested_keys,
+            'tested_key',
+            goals_analytics.struct_literal([
+                ('condition_key', 'tested_key.condition_key'),
+                ('property_json', goals_analytics.json_path_extract(json_text, 'tested_key.json_path')),
+            ])
+        ),
+        'tested',
+        goals_analytics.struct_literal([
+            ('condition_key', 'tested.condition_key'),
+            ('condition_signature', goals_analytics.json_value_signature('tested.property_json')),
+        ])
+    ) }}
+{%- endmacro %}

@@ -17,10 +17,6 @@
         on_schema_change='fail',
     )
 }}
-{%- set watermark = none %}
-{%- if is_incremental() %}
-    {%- set watermark = goals_analytics.incremental_watermark('loaded_through') %}
-{%- endif %}
 with
 
 events as (
@@ -33,9 +29,7 @@ new_conversation_events as (
 
     select * from events
     where conversation_id is not null
-    {%- if watermark is not none %}
-        and loaded_at > {{ watermark }}
-    {%- endif %}
+        and {{ goals_analytics.loaded_after_watermark() }}
 
 ),
 
@@ -62,65 +56,29 @@ summarized as (
 
 ),
 
-{% if is_incremental() %}
-
-stored as (
-
-    select stored.*
-    from {{ this }} as stored
-    where {{ goals_analytics.keys_occur_in('summarized', 'stored', ['workspace_id', 'conversation_id']) }}
-
-),
-
 folded as (
 
-    select
-        workspace_id,
-        conversation_id,
-        max_by(customer_id, customer_named_by) filter (where customer_named_by is not null)
-            as customer_id,
-        max(customer_named_by) as customer_named_by,
-        min_by(flow_id, flow_named_by) filter (where flow_named_by is not null) as flow_id,
-        min(flow_named_by) as flow_named_by,
-        min(started_at) as started_at,
-        max(last_activity_at) as last_activity_at,
-        min(first_chat_activity_at) as first_chat_activity_at,
-        max(last_chat_activity_at) as last_chat_activity_at,
-        sum(event_count) as event_count,
-        max(loaded_through) as loaded_through
-
-    from (
-        select * from summarized
-        union all
-        select
-            workspace_id,
-            conversation_id,
-            customer_id,
-            customer_named_by,
-            flow_id,
-            flow_named_by,
-            started_at,
-            last_activity_at,
-            first_chat_activity_at,
-            last_chat_activity_at,
-            event_count,
-            loaded_through
-
-        from stored
-    ) as both_summaries
-    group by workspace_id, conversation_id
+    {#- the latest customer and the earliest flow, by the (occurred_at, event_id) of the
+        events that named them #}
+    {{ goals_analytics.fold_into_stored(
+        'summarized',
+        keys=['workspace_id', 'conversation_id'],
+        folds=[
+            ('customer_id',
+                'max_by(customer_id, customer_named_by) filter (where customer_named_by is not null)'),
+            ('customer_named_by', 'max(customer_named_by)'),
+            ('flow_id', 'min_by(flow_id, flow_named_by) filter (where flow_named_by is not null)'),
+            ('flow_named_by', 'min(flow_named_by)'),
+            ('started_at', 'min(started_at)'),
+            ('last_activity_at', 'max(last_activity_at)'),
+            ('first_chat_activity_at', 'min(first_chat_activity_at)'),
+            ('last_chat_activity_at', 'max(last_chat_activity_at)'),
+            ('event_count', 'sum(event_count)'),
+            ('loaded_through', 'max(loaded_through)'),
+        ],
+    ) }}
 
 ),
-
-{% else %}
-
-    folded as (
-
-        select * from summarized
-
-    ),
-
-{% endif %}
 
 final as (
 

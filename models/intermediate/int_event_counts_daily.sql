@@ -14,9 +14,6 @@
         on_schema_change='fail',
     )
 }}
-{%- set watermark = (
-    goals_analytics.incremental_watermark('loaded_through') if is_incremental() else none
-) %}
 with
 
 events as (
@@ -28,9 +25,7 @@ events as (
 new_events as (
 
     select * from events
-    {%- if watermark is not none %}
-        where loaded_at > {{ watermark }}
-    {%- endif %}
+    where {{ goals_analytics.loaded_after_watermark() }}
 
 ),
 
@@ -50,54 +45,21 @@ summarized as (
 
 ),
 
-{% if is_incremental() %}
+folded as (
 
-    stored as (
+    {#- a late event (an old day, a new loaded_at) counts in its own day #}
+    {{ goals_analytics.fold_into_stored(
+        'summarized',
+        keys=['workspace_id', 'event_name', 'occurred_on'],
+        folds=[
+            ('events', 'sum(events)'),
+            ('first_occurred_at', 'min(first_occurred_at)'),
+            ('last_occurred_at', 'max(last_occurred_at)'),
+            ('loaded_through', 'max(loaded_through)'),
+        ],
+    ) }}
 
-    select stored.*
-    from {{ this }} as stored
-    where {{ goals_analytics.keys_occur_in('summarized', 'stored', ['workspace_id', 'event_name', 'occurred_on']) }}
-
-    ),
-
-    folded as (
-
-        select
-            workspace_id,
-            event_name,
-            occurred_on,
-            sum(events) as events,
-            min(first_occurred_at) as first_occurred_at,
-            max(last_occurred_at) as last_occurred_at,
-            max(loaded_through) as loaded_through
-
-    from (
-        select * from summarized
-        union all
-        select
-            stored.workspace_id,
-            stored.event_name,
-            stored.occurred_on,
-            stored.events,
-            stored.first_occurred_at,
-            stored.last_occurred_at,
-            stored.loaded_through
-
-        from stored
-    ) as both_summaries
-    group by workspace_id, event_name, occurred_on
-
-    ),
-
-{% else %}
-
-    folded as (
-
-        select * from summarized
-
-    ),
-
-{% endif %}
+),
 
 final as (
 

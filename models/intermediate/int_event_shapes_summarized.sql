@@ -12,9 +12,6 @@
         on_schema_change='fail',
     )
 }}
-{%- set watermark = (
-    goals_analytics.incremental_watermark('loaded_through') if is_incremental() else none
-) %}
 with
 
 events as (
@@ -26,9 +23,7 @@ events as (
 new_events as (
 
     select * from events
-    {%- if watermark is not none %}
-        where loaded_at > {{ watermark }}
-    {%- endif %}
+    where {{ goals_analytics.loaded_after_watermark() }}
 
 ),
 
@@ -47,45 +42,20 @@ summarized as (
 
 ),
 
-{% if is_incremental() %}
+folded as (
 
-    folded as (
+    {#- per shape, the later example #}
+    {{ goals_analytics.fold_into_stored(
+        'summarized',
+        keys=['workspace_id', 'event_name', 'shape'],
+        folds=[
+            ('example_properties', 'max_by(example_properties, example_of)'),
+            ('example_of', 'max(example_of)'),
+            ('loaded_through', 'max(loaded_through)'),
+        ],
+    ) }}
 
-        select
-            workspace_id,
-            event_name,
-            shape,
-            max_by(example_properties, example_of) as example_properties,
-            max(example_of) as example_of,
-            max(loaded_through) as loaded_through
-
-    from (
-        select * from summarized
-        union all
-        select
-            stored.workspace_id,
-            stored.event_name,
-            stored.shape,
-            stored.example_properties,
-            stored.example_of,
-            stored.loaded_through
-
-        from {{ this }} as stored
-        where {{ goals_analytics.keys_occur_in('summarized', 'stored', ['workspace_id', 'event_name', 'shape']) }}
-    ) as both_summaries
-    group by workspace_id, event_name, shape
-
-    ),
-
-{% else %}
-
-    folded as (
-
-        select * from summarized
-
-    ),
-
-{% endif %}
+),
 
 final as (
 

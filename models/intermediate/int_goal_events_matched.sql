@@ -1,6 +1,8 @@
 {#- Events matched to goals (docs/reference.md#31-matching): same workspace and trigger
     event, goal active at occurred_at, every match condition equal under typed equality;
-    before dedupe_property applies (int_goal_outcomes_deduplicated does that).
+    before dedupe_property applies (int_goal_outcomes_deduplicated does that). What the
+    outcome's value and dedupe key are is read next, for the matched events only
+    (int_goal_events_extracted).
 
     Work is done per event, not per (event, goal) pair: an event's values at the keys its
     goals test are read and typed once, and a goal with conditions is found by a hash
@@ -78,21 +80,8 @@ typed_events as (
     -- missing): the JSON is read once per event and key, then typed
     select
         {{ event_columns | join(', ') }},
-        {{ goals_analytics.transform_list(
-            goals_analytics.transform_list(
-                'tested_keys',
-                'tested_key',
-                goals_analytics.struct_literal([
-                    ('condition_key', 'tested_key.condition_key'),
-                    ('property_json', goals_analytics.json_path_extract('properties', 'tested_key.json_path')),
-                ])
-            ),
-            'tested',
-            goals_analytics.struct_literal([
-                ('condition_key', 'tested.condition_key'),
-                ('condition_signature', goals_analytics.json_value_signature('tested.property_json')),
-            ])
-        ) }} as property_conditions
+        {{ goals_analytics.json_value_signatures('properties', 'tested_keys') }}
+            as property_conditions
 
     from trigger_events
 
@@ -149,20 +138,15 @@ candidates as (
 
 ),
 
-matched as (
+final as (
 
     select
-        candidates.*,
-        goals.value_path,
-        goals.currency_path,
-        goals.base_value_path,
-        goals.base_currency_path,
-        goals.dedupe_path
+        {% for column in event_columns -%}
+            candidates.{{ column }},
+        {% endfor -%}
+        candidates.goal_code
 
     from candidates
-    inner join goals
-        on candidates.workspace_id = goals.workspace_id
-        and candidates.goal_code = goals.goal_code
     inner join active_periods
         on candidates.workspace_id = active_periods.workspace_id
         and candidates.goal_code = active_periods.goal_code
@@ -178,44 +162,6 @@ matched as (
     where {{ goals_analytics.list_contains_all(
         'candidates.property_conditions', 'candidates.condition_list'
     ) }}
-
-),
-
-read_paths as (
-
-    select
-        *,
-        {{ goals_analytics.property_json('properties', 'value_path') }} as value_json,
-        {{ goals_analytics.property_json('properties', 'currency_path') }} as currency_json,
-        {{ goals_analytics.property_json('properties', 'base_value_path') }} as base_value_json,
-        {{ goals_analytics.property_json('properties', 'base_currency_path') }}
-            as base_currency_json,
-        {{ goals_analytics.property_json('properties', 'dedupe_path') }} as dedupe_json
-
-    from matched
-
-),
-
-final as (
-
-    select
-        workspace_id,
-        goal_code,
-        event_id,
-        event_name,
-        event_source,
-        occurred_at,
-        customer_id,
-        conversation_id,
-        value_json,
-        currency_json,
-        base_value_json,
-        base_currency_json,
-        -- from the extracted text, once: the signature reads its argument many times
-        {{ goals_analytics.json_value_signature('dedupe_json') }} as dedupe_signature,
-        loaded_at
-
-    from read_paths
 
 )
 

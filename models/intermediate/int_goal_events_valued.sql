@@ -4,7 +4,7 @@ with
 
 outcomes as (
 
-    select * from {{ ref('int_goal_events_matched') }}
+    select * from {{ ref('int_goal_events_extracted') }}
 
 ),
 

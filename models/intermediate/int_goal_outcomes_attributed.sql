@@ -11,12 +11,7 @@
         on_schema_change='fail',
     )
 }}
-{%- set valued_columns = [
-    'workspace_id', 'goal_code', 'goal_kind', 'is_primary', 'event_id', 'event_name',
-    'event_source', 'occurred_at', 'customer_id', 'conversation_id',
-    'attribution_window_hours', 'value', 'currency', 'base_value', 'base_currency',
-    'base_value_source', 'value_issue', 'dedupe_signature',
-] -%}
+{%- set valued_columns = goals_analytics.valued_columns() -%}
 {%- set goal_keys = ['workspace_id', 'goal_code'] -%}
 {%- set outcome_keys = goal_keys + ['event_id'] -%}
 {%- if not is_incremental() -%}
@@ -60,45 +55,15 @@ events as {{ goals_analytics.not_materialized() }} (
 
 stored as {{ goals_analytics.not_materialized() }} (
 
-    {%- if is_incremental() %}
-    select
-        {%- for column in valued_columns %}
-        {{ 'event_conversation_id as conversation_id' if column == 'conversation_id' else column }},
-        {%- endfor %}
-        last_chat_conversation_id
-
-    from {{ this }}
-    where not is_removed
-    {%- else %}
-        -- nothing is stored before the first build
-        select
-            {{ valued_columns | join(', ') }},
-            cast(null as string) as last_chat_conversation_id
-
-        from valued
-        where false
-    {%- endif %}
+    {{ goals_analytics.stored_outcomes(valued_columns, 'valued') }}
 
 ),
 
 scoped_matches as {{ goals_analytics.materialized() }} (
 
     -- the matches of the events loaded in this run (on a full run, of every event)
-    select {{ valued_columns | join(', ') }}
-    from valued
-    {%- if not scope.full %}
-        where loaded_at > {{ scope.events_loaded_after }}
-    {%- endif %}
-    {%- if scope.goals_in_scope %}
-
-        union all
-
-        -- every earlier match of a goal in scope
-        select {{ valued_columns | join(', ') }}
-        from valued
-        where loaded_at <= {{ scope.events_loaded_after }}
-            and {{ goals_analytics.keys_occur_in('goals_in_scope', 'valued', goal_keys) }}
-    {%- endif %}
+    -- and every earlier match of a goal in scope
+    {{ goals_analytics.matches_in_scope('valued', 'goals_in_scope', valued_columns) }}
 
 ),
 
@@ -133,25 +98,12 @@ deduplicated as (
 
 reattributed as (
 
-    -- stored outcomes whose credit new chat activity may move: activity in their own
-    -- conversation, in the conversation of their latest chat activity, or (without a
-    -- conversation of their own) in a conversation of their customer
+    -- stored outcomes whose credit new chat activity may move
     select {{ valued_columns | join(', ') }}
     from stored
     where not {{ goals_analytics.keys_occur_in('goals_in_scope', 'stored', goal_keys) }}
         and not {{ goals_analytics.keys_occur_in('candidates', 'stored', outcome_keys) }}
-        and (
-            {{ goals_analytics.keys_occur_in(
-                'conversations_in_scope', 'stored', ['workspace_id', 'conversation_id']) }}
-            or {{ goals_analytics.keys_occur_in(
-                'conversations_in_scope', 'stored', ['workspace_id', 'conversation_id'],
-                row_columns=['workspace_id', 'last_chat_conversation_id']) }}
-            or (
-                stored.conversation_id is null
-                and {{ goals_analytics.keys_occur_in(
-                    'conversations_in_scope', 'stored', ['workspace_id', 'customer_id']) }}
-            )
-        )
+        and {{ goals_analytics.credit_may_move('stored', 'conversations_in_scope') }}
 
 ),
 

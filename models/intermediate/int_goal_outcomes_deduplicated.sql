@@ -17,24 +17,9 @@ deduplicated as (
 final as (
 
     select
-        workspace_id,
-        goal_code,
-        goal_kind,
-        is_primary,
-        event_id,
-        event_name,
-        event_source,
-        occurred_at,
-        customer_id,
-        conversation_id,
-        attribution_window_hours,
-        value,
-        currency,
-        base_value,
-        base_currency,
-        base_value_source,
-        value_issue,
-        dedupe_signature,
+        {%- for column in goals_analytics.valued_columns() %}
+            {{ column }},
+        {%- endfor %}
         loaded_at
 
     from deduplicated

@@ -41,23 +41,21 @@ final as (
         count(*) filter (where is_chat_driven) as chat_driven_outcomes,
         {#- revenue is null for a group that holds no value (goals that only count): no
             sale, rather than a sale of 0; chat-driven revenue of a valued group is 0
-            when none of its valued outcomes is chat-driven -#}
-        cast(sum(value) as {{ goals_analytics.money_type() }}) as revenue,
-        cast(
-            case
-                when count(value) > 0
-                    then coalesce(sum(value) filter (where is_chat_driven), 0)
-            end
-            as {{ goals_analytics.money_type() }}
-        ) as chat_driven_revenue,
-        cast(sum(base_value) as {{ goals_analytics.money_type() }}) as base_revenue,
-        cast(
-            case
-                when count(base_value) > 0
-                    then coalesce(sum(base_value) filter (where is_chat_driven), 0)
-            end
-            as {{ goals_analytics.money_type() }}
-        ) as chat_driven_base_revenue
+            when none of its valued outcomes is chat-driven. The same rule for the
+            display and the base values. #}
+        -- sqlfluff cannot indent a loop whose last column has no comma
+        -- noqa: disable=LT02
+        {% for prefix, column in [('', 'value'), ('base_', 'base_value')] -%}
+            cast(sum({{ column }}) as {{ goals_analytics.money_type() }}) as {{ prefix }}revenue,
+            cast(
+                case
+                    when count({{ column }}) > 0
+                        then coalesce(sum({{ column }}) filter (where is_chat_driven), 0)
+                end
+                as {{ goals_analytics.money_type() }}
+            ) as chat_driven_{{ prefix }}revenue{{ ',' if not loop.last }}
+        {% endfor %}
+    -- noqa: enable=LT02
 
     from localized
     group by workspace_id, outcome_date, goal_code, currency, base_currency
