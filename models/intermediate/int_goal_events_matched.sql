@@ -121,19 +121,21 @@ candidates as (
 
     union all
 
-    -- goals without conditions (none set, or an empty object): every trigger event
+    -- goals without conditions (none set, or an empty object): every trigger event. From
+    -- trigger_events, not typed_events: read twice, typed_events was inlined twice and
+    -- every event's values typed twice
     select
         {% for column in event_columns -%}
-            typed_events.{{ column }},
+            trigger_events.{{ column }},
         {% endfor -%}
-        typed_events.property_conditions,
+        null as property_conditions,
         goals.goal_code,
         null as condition_list
 
-    from typed_events
+    from trigger_events
     inner join goals
-        on typed_events.workspace_id = goals.workspace_id
-        and typed_events.event_name = goals.trigger_event
+        on trigger_events.workspace_id = goals.workspace_id
+        and trigger_events.event_name = goals.trigger_event
     where goals.condition_list is null
 
 ),
