@@ -212,8 +212,9 @@ def test_range_limits_the_events(goals: Goals, tmp_path: Path, built: Built) -> 
 # --------------------------------------------------------------------------- drafts, errors
 
 
-#: A draft goal `g` of ws_t: every purchase, no value.
-PLAIN_G = "ws_t,g,G,,engagement,false,purchase,,none,,,,,,,,"
+def plain_goal(workspace: str = "ws_t", code: str = "g", name: str = "G") -> str:
+    """A row of a draft goals.csv: a goal of every purchase, with no value."""
+    return f"{workspace},{code},{name},,engagement,false,purchase,,none,,,,,,,,"
 
 
 def write_draft(folder: Path, *rows: str, workspaces: bool = True) -> Path:
@@ -245,7 +246,7 @@ def test_a_draft_goal(goals: Goals, tmp_path: Path, warehouse: Path) -> None:
 def test_the_status_note_names_recorded_changes(
     goals: Goals, tmp_path: Path, warehouse: Path
 ) -> None:
-    draft = write_draft(tmp_path / "d", PLAIN_G)
+    draft = write_draft(tmp_path / "d", plain_goal())
     (draft.parent / "goal_status_changes.csv").write_text(
         "workspace_id,goal_code,status,changed_at\nws_t,g,paused,2026-01-01T00:00:00Z\n",
         encoding="utf-8",
@@ -261,7 +262,7 @@ def test_an_invalid_draft_shows_the_build_problems(
 ) -> None:
     draft = write_draft(
         tmp_path / "d",
-        "ws_t,fine,Fine,,engagement,false,purchase,,none,,,,,,,,",
+        plain_goal(code="fine", name="Fine"),
         'ws_t,bad,Bad,,engagment,false,purchase,"{""a"": [1]}",fixed,,,,,,,,',
     )
     result = preview(goals, "bad", draft, warehouse, expect=1)
@@ -272,22 +273,16 @@ def test_an_invalid_draft_shows_the_build_problems(
 
 
 def test_a_draft_in_an_unknown_workspace(goals: Goals, tmp_path: Path, warehouse: Path) -> None:
-    draft = write_draft(tmp_path / "d", "ws_x,g,G,,engagement,false,purchase,,none,,,,,,,,")
+    draft = write_draft(tmp_path / "d", plain_goal("ws_x"))
     result = preview(goals, "g", draft, warehouse, expect=1)
     assert "workspace is not listed in workspaces.csv" in result.stdout
-
-
-def test_unknown_goal(goals: Goals, tmp_path: Path, warehouse: Path) -> None:
-    draft = write_draft(tmp_path / "d", PLAIN_G)
-    result = preview(goals, "nope", draft, warehouse, expect=1)
-    assert "No goal 'nope'" in result.stderr and "known codes: g" in result.stderr
 
 
 def test_a_code_in_several_workspaces(goals: Goals, tmp_path: Path, warehouse: Path) -> None:
     draft = write_draft(
         tmp_path / "d",
-        PLAIN_G,
-        "ws_o,g,G,,engagement,false,purchase,,none,,,,,,,,",
+        plain_goal(),
+        plain_goal("ws_o"),
     )
     result = preview(goals, "g", draft, warehouse, expect=1)
     assert "several workspaces (ws_o, ws_t)" in result.stderr
@@ -295,24 +290,14 @@ def test_a_code_in_several_workspaces(goals: Goals, tmp_path: Path, warehouse: P
     assert report["outcomes"] == 1
 
 
-def test_a_code_defined_twice(goals: Goals, tmp_path: Path, warehouse: Path) -> None:
-    draft = write_draft(
-        tmp_path / "d",
-        PLAIN_G,
-        "ws_t,g,G2,,engagement,false,purchase,,none,,,,,,,,",
-    )
-    result = preview(goals, "g", draft, warehouse, expect=1)
-    assert "defined 2 times" in result.stderr and "lines 2, 3" in result.stderr
-
-
 def test_no_warehouse(goals: Goals, tmp_path: Path) -> None:
-    draft = write_draft(tmp_path / "d", PLAIN_G)
+    draft = write_draft(tmp_path / "d", plain_goal())
     result = preview(goals, "g", draft, tmp_path / "no.duckdb", expect=1)
     assert "No warehouse at" in result.stderr
 
 
 def test_no_raw_tables(goals: Goals, tmp_path: Path) -> None:
-    draft = write_draft(tmp_path / "d", PLAIN_G)
+    draft = write_draft(tmp_path / "d", plain_goal())
     db = create_warehouse(tmp_path / "bare.duckdb", raw_tables=False)
     result = preview(goals, "g", draft, db, expect=1)
     assert "no raw tables yet" in result.stderr
@@ -346,17 +331,36 @@ def test_the_project_goals_file_is_the_default(goals: Goals, tmp_path: Path) -> 
 def test_reading_the_warehouse_leaves_it_unchanged(
     goals: Goals, warehouse: Path, tmp_path: Path
 ) -> None:
-    draft = write_draft(tmp_path / "d", PLAIN_G)
+    draft = write_draft(tmp_path / "d", plain_goal())
     before = warehouse.read_bytes()
     preview(goals, "g", draft, warehouse, "--json")
     assert warehouse.read_bytes() == before
 
 
-def test_an_unknown_code_suggests_the_closest(
-    goals: Goals, tmp_path: Path, warehouse: Path
+@pytest.mark.parametrize(
+    ("rows", "code", "messages"),
+    [
+        pytest.param(
+            [plain_goal()], "nope", ["No goal 'nope'", "known codes: g"], id="unknown-goal"
+        ),
+        pytest.param(
+            [plain_goal(), plain_goal(name="G2")],
+            "g",
+            ["defined 2 times", "lines 2, 3"],
+            id="a-code-defined-twice",
+        ),
+        pytest.param(
+            [plain_goal(code="premium_upgrade")],
+            "premium_upgrad",
+            ["(did you mean 'premium_upgrade'?)"],
+            id="an-unknown-code-suggests-the-closest",
+        ),
+    ],
+)
+def test_a_code_that_names_no_single_goal(
+    goals: Goals, tmp_path: Path, warehouse: Path, rows: list[str], code: str, messages: list[str]
 ) -> None:
-    draft = write_draft(
-        tmp_path / "d", "ws_t,premium_upgrade,G,,engagement,false,purchase,,none,,,,,,,,"
-    )
-    result = preview(goals, "premium_upgrad", draft, warehouse, expect=1)
-    assert "(did you mean 'premium_upgrade'?)" in result.stderr
+    draft = write_draft(tmp_path / "d", *rows)
+    result = preview(goals, code, draft, warehouse, expect=1)
+    for message in messages:
+        assert message in result.stderr
