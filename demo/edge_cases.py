@@ -1266,25 +1266,9 @@ def write_edge_case_dataset(out_dir: Path, seed: int = 0, *, n_random: int = 150
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    table = pa.Table.from_pylist(
-        _parquet_rows(),
-        schema=pa.schema(
-            [
-                (c, pa.string())
-                for c in (
-                    "event_id",
-                    "workspace_id",
-                    "name",
-                    "occurred_at",
-                    "source",
-                    "conversation_id",
-                    "customer_id",
-                    "flow_id",
-                    "properties",
-                )
-            ]
-        ),
-    )
+    rows = _parquet_rows()
+    # every field a string column, in the order of an event line's fields
+    table = pa.Table.from_pylist(rows, schema=pa.schema([(c, pa.string()) for c in rows[0]]))
     pq_path = events / "05_rows.parquet"
     pq.write_table(table, pq_path)
     files.append(pq_path)

@@ -278,6 +278,11 @@ class _FileJob:
     compress: bool
 
 
+def _add_given(event: Event, **fields: str | None) -> None:
+    """The `fields` that are given (not None) appended to `event`, in order."""
+    event.update((key, value) for key, value in fields.items() if value is not None)
+
+
 def _plan(n: int, seed: int, start: datetime, days: int, files: int) -> _Plan:
     if n < 0:
         raise ValueError("n must be >= 0")
@@ -349,6 +354,14 @@ class _BucketGenerator:
         return f"{ws.order_prefix}{self.label:05d}{self.orders:05d}"
 
     # one bucket ----------------------------------------------------------
+    def pick_workspace(self) -> Workspace:
+        """A workspace drawn by its share of the events."""
+        pick = self.rng.random()
+        for candidate, cumulative in zip(WORKSPACES, _WS_CUMULATIVE, strict=True):
+            if pick < cumulative:
+                return candidate
+        return WORKSPACES[-1]
+
     def session_start(self, ws: Workspace) -> int:
         rng = self.rng
         offset = ws.utc_offset_hours * _HOUR_MS
@@ -366,16 +379,10 @@ class _BucketGenerator:
         Events of these sessions at or after the end of the data are left out; when
         `overflow` is given they are appended to it (what a later batch would receive).
         """
-        rng = self.rng
         end_ms = self.plan.end_ms
         out: list[tuple[int, Event]] = []
         while len(out) < count:
-            pick = rng.random()
-            ws = WORKSPACES[-1]
-            for candidate, cumulative in zip(WORKSPACES, _WS_CUMULATIVE, strict=True):
-                if pick < cumulative:
-                    ws = candidate
-                    break
+            ws = self.pick_workspace()
             t0 = self.session_start(ws)
             events = self.store_session(ws, t0) if ws.kind == "store" else self.saas_session(ws, t0)
             events.sort(key=lambda item: item[0])
@@ -400,20 +407,14 @@ class _BucketGenerator:
         customer_id: str | None,
         flow_id: str | None,
     ) -> tuple[int, Event]:
-        event: Event = {
-            "event_id": self.event_id(ms),
-            "workspace_id": ws.workspace_id,
-            "name": name,
-            "occurred_at": iso_ms(ms),
-        }
-        if ws.widget_sends_source:
-            event["source"] = "widget"
-        if conversation_id is not None:
-            event["conversation_id"] = conversation_id
-        if customer_id is not None:
-            event["customer_id"] = customer_id
-        if flow_id is not None:
-            event["flow_id"] = flow_id
+        event = self.event_head(ws, ms, name, iso_ms(ms))
+        _add_given(
+            event,
+            source="widget" if ws.widget_sends_source else None,
+            conversation_id=conversation_id,
+            customer_id=customer_id,
+            flow_id=flow_id,
+        )
         event["properties"] = properties
         return ms, event
 
@@ -426,21 +427,22 @@ class _BucketGenerator:
         conversation_id: str | None,
         customer_id: str | None,
     ) -> tuple[int, Event]:
-        event: Event = {
+        event = self.event_head(ws, ms, name, iso_s(ms))
+        event["source"] = "server"
+        if conversation_id is None and self.rng.random() < 0.1:
+            event["conversation_id"] = None  # backends send an explicit null now and then
+        _add_given(event, conversation_id=conversation_id, customer_id=customer_id)
+        event["properties"] = properties
+        return ms, event
+
+    def event_head(self, ws: Workspace, ms: int, name: str, occurred_at: str) -> Event:
+        """The fields every event line starts with (a new event id drawn)."""
+        return {
             "event_id": self.event_id(ms),
             "workspace_id": ws.workspace_id,
             "name": name,
-            "occurred_at": iso_s(ms),
-            "source": "server",
+            "occurred_at": occurred_at,
         }
-        if conversation_id is not None:
-            event["conversation_id"] = conversation_id
-        elif self.rng.random() < 0.1:
-            event["conversation_id"] = None  # backends send an explicit null now and then
-        if customer_id is not None:
-            event["customer_id"] = customer_id
-        event["properties"] = properties
-        return ms, event
 
     def page(self, ws: Workspace, product: Product | None, page_type: str) -> Event:
         rng = self.rng
@@ -965,13 +967,6 @@ class _NextDayExtras(_BucketGenerator):
         self.day_end = day.end_ms
         self.conversations = conversations
         self.with_customer = [c for c in conversations if c.customer_id]
-
-    def pick_workspace(self) -> Workspace:
-        pick = self.rng.random()
-        for candidate, cumulative in zip(WORKSPACES, _WS_CUMULATIVE, strict=True):
-            if pick < cumulative:
-                return candidate
-        return WORKSPACES[-1]
 
     def purchase(
         self, ws: Workspace, ms: int, conversation_id: str | None, customer_id: str | None

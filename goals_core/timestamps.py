@@ -12,13 +12,18 @@ def utc_now() -> datetime:
     return datetime.now(UTC).replace(tzinfo=None)
 
 
+def _utc_seconds(value: datetime) -> tuple[datetime, str]:
+    """`value` as naive UTC, and its text in ISO 8601 to the second (`YYYY-MM-DDTHH:MM:SS`)."""
+    if value.tzinfo is not None:
+        value = value.astimezone(UTC).replace(tzinfo=None)
+    return value, value.strftime("%Y-%m-%dT%H:%M:%S")
+
+
 def format_utc(value: datetime | None) -> str:
     """ISO 8601 in UTC with a `Z`; fractions of a second only when there are some."""
     if value is None:
         return ""
-    if value.tzinfo is not None:
-        value = value.astimezone(UTC).replace(tzinfo=None)
-    text = value.strftime("%Y-%m-%dT%H:%M:%S")
+    value, text = _utc_seconds(value)
     if value.microsecond:
         text += f".{value.microsecond:06d}".rstrip("0")
     return text + "Z"
@@ -29,9 +34,7 @@ def format_utc_fixed(value: datetime | None) -> str:
     `2026-11-24T09:30:00.000Z`); microseconds when the value has some below a millisecond."""
     if value is None:
         return ""
-    if value.tzinfo is not None:
-        value = value.astimezone(UTC).replace(tzinfo=None)
-    text = value.strftime("%Y-%m-%dT%H:%M:%S")
+    value, text = _utc_seconds(value)
     if value.microsecond % 1000:
         return text + f".{value.microsecond:06d}Z"
     return text + f".{value.microsecond // 1000:03d}Z"

@@ -1,7 +1,7 @@
 """What test folders share: the project's folder and marts, a throwaway copy of the dbt
 project (goals_core.dbt_files.copy_project), the environment of a subprocess whose
-machine time zone is away from UTC, dbt run in such a subprocess, and a fresh warehouse
-holding the raw tables."""
+machine time zone is away from UTC, dbt run in such a subprocess, a fresh warehouse
+holding the raw tables, and another process holding a warehouse open."""
 
 from __future__ import annotations
 
@@ -22,6 +22,7 @@ __all__ = [
     "MARTS",
     "PROJECT_DIR",
     "DbtRun",
+    "LockHolder",
     "copy_project",
     "create_raw_tables",
     "machine_env",
@@ -114,3 +115,46 @@ def create_raw_tables(db_path: Path) -> Path:
     finally:
         con.close()
     return db_path
+
+
+_HOLD = """\
+import sys, duckdb
+con = duckdb.connect(sys.argv[1], read_only=sys.argv[2] == "read_only")
+print("ready", flush=True)
+sys.stdin.read()
+con.close()
+"""
+
+
+class LockHolder:
+    """Another process with the DuckDB file `db_path` open until `release()` (or the end of
+    a `with` block): for writing (its lock keeps every other process out), or with
+    `read_only` shared with other readers (a writer cannot open the file)."""
+
+    def __init__(self, db_path: Path, *, read_only: bool = False) -> None:
+        mode = "read_only" if read_only else "read_write"
+        self.process = subprocess.Popen(
+            [sys.executable, "-c", _HOLD, str(db_path), mode],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        assert self.process.stdout is not None
+        # Synchronization by the child's own word, not by sleeping.
+        assert self.process.stdout.readline().strip() == "ready"
+
+    @property
+    def pid(self) -> int:
+        return self.process.pid
+
+    def release(self) -> None:
+        if self.process.poll() is None:
+            assert self.process.stdin is not None
+            self.process.stdin.close()
+            self.process.wait(timeout=60)
+
+    def __enter__(self) -> LockHolder:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.release()

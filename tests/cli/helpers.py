@@ -5,12 +5,14 @@ runs: tests/support.py)."""
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import astuple, dataclass, fields
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import duckdb
 import typer
 from typer.testing import CliRunner, Result
 
@@ -21,21 +23,6 @@ NOW = datetime.now(UTC).replace(tzinfo=None, microsecond=0)
 
 #: The header line of goals.csv.
 GOAL_COLUMNS = ",".join(EDGE_CASE_GOAL_COLUMNS)
-
-RAW_EVENTS_COLUMNS = (
-    "workspace_id",
-    "event_id",
-    "name",
-    "occurred_at",
-    "source",
-    "conversation_id",
-    "customer_id",
-    "flow_id",
-    "properties",
-    "file_sha256",
-    "line_number",
-    "loaded_at",
-)
 
 
 def ago(*, days: float = 0, hours: float = 0, minutes: float = 0) -> datetime:
@@ -60,31 +47,32 @@ def create_warehouse(path: Path, events: Sequence[Event] = (), *, raw_tables: bo
     from ingest.schema import ensure_raw_schema
     from ingest.warehouse import connect
 
+    columns = [field.name for field in fields(Event)]  # an event's fields, by name
     con = connect(path)
     try:
         if raw_tables:
             ensure_raw_schema(con)
         for line, event in enumerate(events, start=1):
             con.execute(
-                f"insert into raw.events ({', '.join(RAW_EVENTS_COLUMNS)}) "
-                "values (?, ?, ?, ?, ?, ?, ?, ?, ?, 'test-file', ?, ?)",
-                [
-                    event.workspace_id,
-                    event.event_id,
-                    event.name,
-                    event.occurred_at,
-                    event.source,
-                    event.conversation_id,
-                    event.customer_id,
-                    event.flow_id,
-                    event.properties,
-                    line,
-                    NOW,
-                ],
+                f"insert into raw.events ({', '.join(columns)}, file_sha256, line_number, "
+                f"loaded_at) values ({', '.join('?' * len(columns))}, 'test-file', ?, ?)",
+                [*astuple(event), line, NOW],
             )
     finally:
         con.close()
     return path
+
+
+@contextmanager
+def marts_schema(db: Path) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A connection to the warehouse `db` in which schema `marts` was just created, for a
+    test to make the marts it needs by hand."""
+    con = duckdb.connect(str(db))
+    try:
+        con.execute("create schema marts")
+        yield con
+    finally:
+        con.close()
 
 
 def goals_app() -> typer.Typer:

@@ -5,10 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import duckdb
-
 from tests.cli.built import PROPERTIES, Built
-from tests.cli.helpers import Event, Goals, ago, create_warehouse, json_lines
+from tests.cli.helpers import Event, Goals, ago, create_warehouse, json_lines, marts_schema
 
 
 def test_json_lines(goals: Goals, built: Built) -> None:
@@ -69,17 +67,13 @@ def test_no_warehouse(goals: Goals, tmp_path: Path) -> None:
 
 def test_an_empty_catalog(goals: Goals, tmp_path: Path) -> None:
     db = create_warehouse(tmp_path / "w.duckdb")
-    con = duckdb.connect(str(db))
-    try:
-        con.execute("create schema marts")
+    with marts_schema(db) as con:
         con.execute(
             "create table marts.event_catalog (workspace_id varchar, event_name varchar, "
             "events_last_7_days bigint, events_last_30_days bigint, events_last_90_days bigint, "
             "events_total bigint, first_seen_at timestamp, last_seen_at timestamp, "
             "property_keys json)"
         )
-    finally:
-        con.close()
     result = goals("events", "--db", str(db), expect=1)
     assert "The event catalog is empty" in result.stderr
 
@@ -90,9 +84,7 @@ def test_a_long_example_is_cut_in_the_table(goals: Goals, tmp_path: Path) -> Non
     db = create_warehouse(tmp_path / "w.duckdb")
     example = "x" * 199 + "…"
     keys = json.dumps([{"key": "text", "types": ["string"], "example": example}])
-    con = duckdb.connect(str(db))
-    try:
-        con.execute("create schema marts")
+    with marts_schema(db) as con:
         con.execute(
             "create table marts.event_catalog as select 'w1' as workspace_id, 'chat' as "
             "event_name, 1::bigint as events_last_7_days, 1::bigint as events_last_30_days, "
@@ -101,8 +93,6 @@ def test_a_long_example_is_cut_in_the_table(goals: Goals, tmp_path: Path) -> Non
             "timestamp '2026-03-19 10:00:00' as last_seen_at, ?::json as property_keys",
             [keys],
         )
-    finally:
-        con.close()
     out = goals("events", "--db", str(db)).stdout
     assert "x" * 200 not in out
     assert "more characters]" in " ".join(out.split())

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from tests.cli.helpers import NOW, Event, Goals, ago, create_warehouse, json_lines
-from tests.support import PROJECT_DIR
+from tests.support import PROJECT_DIR, LockHolder
 
 EVENTS = [
     Event("e1", "purchase", ago(days=1), '{"order_id": "A-1", "total": 49.90}'),
@@ -188,34 +188,15 @@ def test_not_a_duckdb_file(goals: Goals, tmp_path: Path) -> None:
     assert "is not a DuckDB database file" in result.stderr
 
 
-HOLD_READ_LOCK = """
-import sys, duckdb
-con = duckdb.connect(sys.argv[1], read_only=True)
-print("ready", flush=True)
-sys.stdin.readline()
-"""
-
-
 def test_reads_while_another_process_reads(goals: Goals, warehouse: Path) -> None:
     """A read-only open shares the file with other readers; a writer could not open it."""
-    holder = subprocess.Popen(
-        [sys.executable, "-c", HOLD_READ_LOCK, str(warehouse)],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        assert holder.stdout is not None and holder.stdout.readline().strip() == "ready"
+    with LockHolder(warehouse, read_only=True):
         rows = json_lines(goals("explore", "--db", str(warehouse), "--json").stdout)
         assert len(rows) == 5
         import duckdb
 
         with pytest.raises(duckdb.IOException, match="lock"):
             duckdb.connect(str(warehouse))  # proof that the holder blocks writers
-    finally:
-        assert holder.stdin is not None
-        holder.stdin.close()
-        holder.wait(timeout=30)
 
 
 RUN_GOALS = "from tests.cli.helpers import goals_app; goals_app()()"

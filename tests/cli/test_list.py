@@ -4,10 +4,17 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import duckdb
 import pytest
 
-from tests.cli.helpers import GOAL_COLUMNS, NOW, Goals, ago, create_warehouse, json_lines
+from tests.cli.helpers import (
+    GOAL_COLUMNS,
+    NOW,
+    Goals,
+    ago,
+    create_warehouse,
+    json_lines,
+    marts_schema,
+)
 
 
 @pytest.fixture
@@ -37,9 +44,7 @@ def seeds(tmp_path: Path) -> Path:
 @pytest.fixture
 def warehouse(tmp_path: Path) -> Path:
     db = create_warehouse(tmp_path / "w.duckdb")
-    con = duckdb.connect(str(db))
-    try:
-        con.execute("create schema marts")
+    with marts_schema(db) as con:
         con.execute(
             "create table marts.fct_goal_outcomes "
             "(workspace_id varchar, goal_code varchar, occurred_at timestamp)"
@@ -52,8 +57,6 @@ def warehouse(tmp_path: Path) -> Path:
                 ("ws_t", "old", ago(days=90)),
             ],
         )
-    finally:
-        con.close()
     return db
 
 

@@ -12,6 +12,7 @@ from typing import Any
 
 import duckdb
 import pytest
+from typer.testing import Result
 
 from tests.cli.built import EVENTS, GOALS, PROPERTIES, WORKSPACES, Built
 from tests.cli.helpers import (
@@ -24,17 +25,17 @@ from tests.cli.helpers import (
 )
 
 
-def preview_json(goals: Goals, built: Built, code: str, *args: str) -> dict[str, Any]:
-    result = goals(
-        "preview",
-        code,
-        "--goals-file",
-        str(built.goals_file),
-        "--db",
-        str(built.warehouse),
-        "--json",
-        *args,
+def preview(
+    goals: Goals, code: str, goals_file: Path, db: Path, *args: str, expect: int | None = 0
+) -> Result:
+    """`goals preview CODE --goals-file GOALS_FILE --db DB ARGS`."""
+    return goals(
+        "preview", code, "--goals-file", str(goals_file), "--db", str(db), *args, expect=expect
     )
+
+
+def preview_json(goals: Goals, built: Built, code: str, *args: str) -> dict[str, Any]:
+    result = preview(goals, code, built.goals_file, built.warehouse, "--json", *args)
     (report,) = json_lines(result.stdout)
     return report
 
@@ -171,37 +172,16 @@ def test_dedupe_and_values(goals: Goals, built: Built) -> None:
 
 
 def test_table_output(goals: Goals, built: Built) -> None:
-    out = goals(
-        "preview",
-        "plan_and_qty",
-        "--goals-file",
-        str(built.goals_file),
-        "--db",
-        str(built.warehouse),
-    ).stdout
+    out = preview(goals, "plan_and_qty", built.goals_file, built.warehouse).stdout
     assert "Preview of goal plan_and_qty" in out
     assert "Status history is ignored" in out
     assert "differing only in case" in out
     assert "with another JSON type" in out
     assert "Outcomes it would produce: 3" in out
-    out = goals(
-        "preview",
-        "dedupe_order",
-        "--goals-file",
-        str(built.goals_file),
-        "--db",
-        str(built.warehouse),
-    ).stdout
+    out = preview(goals, "dedupe_order", built.goals_file, built.warehouse).stdout
     assert "Value per display currency" in out
     assert "merged by dedupe_property order_id" in out
-    out = goals(
-        "preview",
-        "dotted_key",
-        "--goals-file",
-        str(built.goals_file),
-        "--db",
-        str(built.warehouse),
-    ).stdout
+    out = preview(goals, "dotted_key", built.goals_file, built.warehouse).stdout
     assert "nested path a → b" in out
 
 
@@ -225,21 +205,16 @@ def test_range_limits_the_events(goals: Goals, tmp_path: Path, built: Built) -> 
         ],
     )
     for range_, expected in (("7d", 1), ("30d", 2), ("90d", 3)):
-        result = goals(
-            "preview",
-            "signup_any",
-            "--goals-file",
-            str(built.goals_file),
-            "--db",
-            str(db),
-            "--json",
-            "--range",
-            range_,
-        )
+        result = preview(goals, "signup_any", built.goals_file, db, "--json", "--range", range_)
         assert json_lines(result.stdout)[0]["outcomes"] == expected
 
 
 # --------------------------------------------------------------------------- drafts, errors
+
+
+def plain_goal(workspace: str = "ws_t", code: str = "g", name: str = "G") -> str:
+    """A row of a draft goals.csv: a goal of every purchase, with no value."""
+    return f"{workspace},{code},{name},,engagement,false,purchase,,none,,,,,,,,"
 
 
 def write_draft(folder: Path, *rows: str, workspaces: bool = True) -> Path:
@@ -261,7 +236,7 @@ def test_a_draft_goal(goals: Goals, tmp_path: Path, warehouse: Path) -> None:
         tmp_path / "d",
         'ws_t,draft,Draft,,engagement,false,purchase,"{""plan"": ""premium""}",none,,,,,,,,',
     )
-    result = goals("preview", "draft", "--goals-file", str(draft), "--db", str(warehouse), "--json")
+    result = preview(goals, "draft", draft, warehouse, "--json")
     report = json_lines(result.stdout)[0]
     assert report["outcomes"] == 1
     assert report["goals_file_line"] == 2
@@ -271,14 +246,12 @@ def test_a_draft_goal(goals: Goals, tmp_path: Path, warehouse: Path) -> None:
 def test_the_status_note_names_recorded_changes(
     goals: Goals, tmp_path: Path, warehouse: Path
 ) -> None:
-    draft = write_draft(tmp_path / "d", "ws_t,g,G,,engagement,false,purchase,,none,,,,,,,,")
+    draft = write_draft(tmp_path / "d", plain_goal())
     (draft.parent / "goal_status_changes.csv").write_text(
         "workspace_id,goal_code,status,changed_at\nws_t,g,paused,2026-01-01T00:00:00Z\n",
         encoding="utf-8",
     )
-    report = json_lines(
-        goals("preview", "g", "--goals-file", str(draft), "--db", str(warehouse), "--json").stdout
-    )[0]
+    report = json_lines(preview(goals, "g", draft, warehouse, "--json").stdout)[0]
     assert report["outcomes"] == len(PROPERTIES)  # the pause is ignored
     assert "1 change(s) are recorded" in report["status_note"]
     assert "paused since 2026-01-01T00:00:00Z" in report["status_note"]
@@ -289,10 +262,10 @@ def test_an_invalid_draft_shows_the_build_problems(
 ) -> None:
     draft = write_draft(
         tmp_path / "d",
-        "ws_t,fine,Fine,,engagement,false,purchase,,none,,,,,,,,",
+        plain_goal(code="fine", name="Fine"),
         'ws_t,bad,Bad,,engagment,false,purchase,"{""a"": [1]}",fixed,,,,,,,,',
     )
-    result = goals("preview", "bad", "--goals-file", str(draft), "--db", str(warehouse), expect=1)
+    result = preview(goals, "bad", draft, warehouse, expect=1)
     assert "line 3: workspace 'ws_t', goal 'bad': kind 'engagment' is not one of" in result.stdout
     assert "match_conditions is not flat" in result.stdout
     assert "value_mode fixed needs a fixed_value" in result.stdout
@@ -300,76 +273,38 @@ def test_an_invalid_draft_shows_the_build_problems(
 
 
 def test_a_draft_in_an_unknown_workspace(goals: Goals, tmp_path: Path, warehouse: Path) -> None:
-    draft = write_draft(tmp_path / "d", "ws_x,g,G,,engagement,false,purchase,,none,,,,,,,,")
-    result = goals("preview", "g", "--goals-file", str(draft), "--db", str(warehouse), expect=1)
+    draft = write_draft(tmp_path / "d", plain_goal("ws_x"))
+    result = preview(goals, "g", draft, warehouse, expect=1)
     assert "workspace is not listed in workspaces.csv" in result.stdout
-
-
-def test_unknown_goal(goals: Goals, tmp_path: Path, warehouse: Path) -> None:
-    draft = write_draft(tmp_path / "d", "ws_t,g,G,,engagement,false,purchase,,none,,,,,,,,")
-    result = goals("preview", "nope", "--goals-file", str(draft), "--db", str(warehouse), expect=1)
-    assert "No goal 'nope'" in result.stderr and "known codes: g" in result.stderr
 
 
 def test_a_code_in_several_workspaces(goals: Goals, tmp_path: Path, warehouse: Path) -> None:
     draft = write_draft(
         tmp_path / "d",
-        "ws_t,g,G,,engagement,false,purchase,,none,,,,,,,,",
-        "ws_o,g,G,,engagement,false,purchase,,none,,,,,,,,",
+        plain_goal(),
+        plain_goal("ws_o"),
     )
-    result = goals("preview", "g", "--goals-file", str(draft), "--db", str(warehouse), expect=1)
+    result = preview(goals, "g", draft, warehouse, expect=1)
     assert "several workspaces (ws_o, ws_t)" in result.stderr
-    report = json_lines(
-        goals(
-            "preview",
-            "g",
-            "-w",
-            "ws_o",
-            "--goals-file",
-            str(draft),
-            "--db",
-            str(warehouse),
-            "--json",
-        ).stdout
-    )[0]
+    report = json_lines(preview(goals, "g", draft, warehouse, "-w", "ws_o", "--json").stdout)[0]
     assert report["outcomes"] == 1
 
 
-def test_a_code_defined_twice(goals: Goals, tmp_path: Path, warehouse: Path) -> None:
-    draft = write_draft(
-        tmp_path / "d",
-        "ws_t,g,G,,engagement,false,purchase,,none,,,,,,,,",
-        "ws_t,g,G2,,engagement,false,purchase,,none,,,,,,,,",
-    )
-    result = goals("preview", "g", "--goals-file", str(draft), "--db", str(warehouse), expect=1)
-    assert "defined 2 times" in result.stderr and "lines 2, 3" in result.stderr
-
-
 def test_no_warehouse(goals: Goals, tmp_path: Path) -> None:
-    draft = write_draft(tmp_path / "d", "ws_t,g,G,,engagement,false,purchase,,none,,,,,,,,")
-    result = goals(
-        "preview", "g", "--goals-file", str(draft), "--db", str(tmp_path / "no.duckdb"), expect=1
-    )
+    draft = write_draft(tmp_path / "d", plain_goal())
+    result = preview(goals, "g", draft, tmp_path / "no.duckdb", expect=1)
     assert "No warehouse at" in result.stderr
 
 
 def test_no_raw_tables(goals: Goals, tmp_path: Path) -> None:
-    draft = write_draft(tmp_path / "d", "ws_t,g,G,,engagement,false,purchase,,none,,,,,,,,")
+    draft = write_draft(tmp_path / "d", plain_goal())
     db = create_warehouse(tmp_path / "bare.duckdb", raw_tables=False)
-    result = goals("preview", "g", "--goals-file", str(draft), "--db", str(db), expect=1)
+    result = preview(goals, "g", draft, db, expect=1)
     assert "no raw tables yet" in result.stderr
 
 
 def test_no_goals_file(goals: Goals, tmp_path: Path, warehouse: Path) -> None:
-    result = goals(
-        "preview",
-        "g",
-        "--goals-file",
-        str(tmp_path / "none.csv"),
-        "--db",
-        str(warehouse),
-        expect=1,
-    )
+    result = preview(goals, "g", tmp_path / "none.csv", warehouse, expect=1)
     assert "No goals file" in result.stderr
 
 
@@ -396,19 +331,36 @@ def test_the_project_goals_file_is_the_default(goals: Goals, tmp_path: Path) -> 
 def test_reading_the_warehouse_leaves_it_unchanged(
     goals: Goals, warehouse: Path, tmp_path: Path
 ) -> None:
-    draft = write_draft(tmp_path / "d", "ws_t,g,G,,engagement,false,purchase,,none,,,,,,,,")
+    draft = write_draft(tmp_path / "d", plain_goal())
     before = warehouse.read_bytes()
-    goals("preview", "g", "--goals-file", str(draft), "--db", str(warehouse), "--json")
+    preview(goals, "g", draft, warehouse, "--json")
     assert warehouse.read_bytes() == before
 
 
-def test_an_unknown_code_suggests_the_closest(
-    goals: Goals, tmp_path: Path, warehouse: Path
+@pytest.mark.parametrize(
+    ("rows", "code", "messages"),
+    [
+        pytest.param(
+            [plain_goal()], "nope", ["No goal 'nope'", "known codes: g"], id="unknown-goal"
+        ),
+        pytest.param(
+            [plain_goal(), plain_goal(name="G2")],
+            "g",
+            ["defined 2 times", "lines 2, 3"],
+            id="a-code-defined-twice",
+        ),
+        pytest.param(
+            [plain_goal(code="premium_upgrade")],
+            "premium_upgrad",
+            ["(did you mean 'premium_upgrade'?)"],
+            id="an-unknown-code-suggests-the-closest",
+        ),
+    ],
+)
+def test_a_code_that_names_no_single_goal(
+    goals: Goals, tmp_path: Path, warehouse: Path, rows: list[str], code: str, messages: list[str]
 ) -> None:
-    draft = write_draft(
-        tmp_path / "d", "ws_t,premium_upgrade,G,,engagement,false,purchase,,none,,,,,,,,"
-    )
-    result = goals(
-        "preview", "premium_upgrad", "--goals-file", str(draft), "--db", str(warehouse), expect=1
-    )
-    assert "(did you mean 'premium_upgrade'?)" in result.stderr
+    draft = write_draft(tmp_path / "d", *rows)
+    result = preview(goals, code, draft, warehouse, expect=1)
+    for message in messages:
+        assert message in result.stderr

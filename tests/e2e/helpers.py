@@ -19,6 +19,8 @@ from tests.support import DbtRun, copy_project, machine_env, run_dbt, spark_env
 
 GENERATED_SEEDS = ("goals.csv", "goal_status_changes.csv", "workspaces.csv")
 
+#: What identifies a raw event.
+EVENT_KEY = ("workspace_id", "event_id")
 FCT_COLUMNS = [
     "outcome_id",
     "workspace_id",
@@ -307,6 +309,11 @@ def _fmt(v: Any) -> str:
 
 def _short(row: dict[str, Any], cols: Sequence[str]) -> str:
     return ", ".join(f"{c}={_fmt(row.get(c))}" for c in cols if c in row)
+
+
+#: The raw.events columns compared with the reference's events: every field of its Event
+#: but the key (workspace_id, event_id).
+EVENT_COLUMNS = [f.name for f in dataclasses.fields(Event) if f.name not in EVENT_KEY]
 
 
 def event_row(e: Event) -> dict[str, Any]:

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import importlib.util
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +29,8 @@ from goals_core.lake import connect_lake
 from tests.e2e.helpers import (
     DAILY_MEASURES,
     DIM_CONV_COLUMNS,
+    EVENT_COLUMNS,
+    EVENT_KEY,
     FCT_COLUMNS,
     MONEY,
     columns,
@@ -78,6 +80,14 @@ class Build:
         text = "\n".join(problems)
         (self.root / f"{name}.diff.txt").write_text(text)
         return f"{len(problems)} difference(s); full report in {self.root}/{name}.diff.txt\n{text}"
+
+    def mart(
+        self, name: str, required: Sequence[str]
+    ) -> tuple[dict[str, str], list[dict[str, Any]], list[str]]:
+        """A mart's column types, its rows and what is wrong with its columns."""
+        rows = self.table(name)
+        cols = columns(self.con, "marts", name)
+        return cols, rows, _column_problems(name, cols, required)
 
     def table(self, name: str) -> list[dict[str, Any]]:
         if not columns(self.con, "marts", name):
@@ -217,20 +227,8 @@ def test_raw_events_match_reference(request, build: str):
     b = _build(request, build)
     expected = [event_row(e) for e in b.reference["events"]]
     got = [warehouse_event_row(r) for r in fetch(b.con, "select * from raw.events")]
-    cols = [
-        "name",
-        "occurred_at",
-        "source",
-        "conversation_id",
-        "customer_id",
-        "flow_id",
-        "properties",
-        "file_sha256",
-        "line_number",
-    ]
-    problems = compare_rows(
-        "raw.events", expected, got, lambda r: (r["workspace_id"], r["event_id"]), cols
-    )
+    key = lambda r: tuple(r[c] for c in EVENT_KEY)  # noqa: E731
+    problems = compare_rows("raw.events", expected, got, key, EVENT_COLUMNS)
     assert not problems, b.report("raw_events", problems)
 
 
@@ -246,15 +244,7 @@ def test_dbt_build_succeeds(request, build: str):
 @pytest.mark.parametrize("build", BUILDS)
 def test_fct_goal_outcomes_matches_reference(request, build: str):
     b = _build(request, build)
-    cols = columns(b.con, "marts", "fct_goal_outcomes")
-    rows = b.table("fct_goal_outcomes")
-    problems = [f"fct_goal_outcomes: column {c} is missing" for c in FCT_COLUMNS if c not in cols]
-    for c in MONEY & set(FCT_COLUMNS):
-        t = cols.get(c, "")
-        if t and not _exact_decimal(t):
-            problems.append(
-                f"fct_goal_outcomes.{c} is {t}: not an exact decimal with >= 4 fractional digits"
-            )
+    cols, rows, problems = b.mart("fct_goal_outcomes", FCT_COLUMNS)
     ids = [r.get("outcome_id") for r in rows]
     if None in ids or len(set(ids)) != len(ids):
         problems.append("fct_goal_outcomes: outcome_id is null or not unique")
@@ -273,11 +263,7 @@ def test_fct_goal_outcomes_matches_reference(request, build: str):
 @pytest.mark.parametrize("build", BUILDS)
 def test_dim_conversations_matches_reference(request, build: str):
     b = _build(request, build)
-    cols = columns(b.con, "marts", "dim_conversations")
-    rows = b.table("dim_conversations")
-    problems = [
-        f"dim_conversations: column {c} is missing" for c in DIM_CONV_COLUMNS if c not in cols
-    ]
+    cols, rows, problems = b.mart("dim_conversations", DIM_CONV_COLUMNS)
     problems += compare_rows(
         "dim_conversations",
         b.reference["dim_conversations"],
@@ -291,21 +277,14 @@ def test_dim_conversations_matches_reference(request, build: str):
 @pytest.mark.parametrize("build", BUILDS)
 def test_agg_goal_outcomes_daily_matches_reference(request, build: str):
     b = _build(request, build)
-    cols = columns(b.con, "marts", "agg_goal_outcomes_daily")
-    rows = b.table("agg_goal_outcomes_daily")
+    cols, rows, problems = b.mart(
+        "agg_goal_outcomes_daily",
+        ["workspace_id", "goal_code", "currency", "base_currency", *DAILY_MEASURES],
+    )
     dates = [c for c, t in cols.items() if t.upper() == "DATE"]
     if len(dates) != 1:
         pytest.fail(f"agg_goal_outcomes_daily: cannot tell the local day column from {cols}")
     day = dates[0]
-    problems = [
-        f"agg_goal_outcomes_daily: column {c} is missing"
-        for c in ["workspace_id", "goal_code", "currency", "base_currency", *DAILY_MEASURES]
-        if c not in cols
-    ]
-    for c in MONEY & set(DAILY_MEASURES):
-        t = cols.get(c, "")
-        if t and not _exact_decimal(t):
-            problems.append(f"agg_goal_outcomes_daily.{c} is {t}: not an exact decimal")
     expected = [dict(r, **{day: r["local_date"]}) for r in b.reference["daily"]]
     problems += compare_rows(
         "agg_goal_outcomes_daily",
@@ -322,6 +301,17 @@ def test_agg_goal_outcomes_daily_matches_reference(request, build: str):
         limit=200,
     )
     assert not problems, b.report(f"agg_goal_outcomes_daily_{build}", problems)
+
+
+def _column_problems(mart: str, cols: dict[str, str], expected: Sequence[str]) -> list[str]:
+    """The `expected` columns the mart lacks, and its money columns whose type is not an
+    exact decimal with at least 4 fractional digits."""
+    problems = [f"{mart}: column {c} is missing" for c in expected if c not in cols]
+    for c in sorted(MONEY & set(expected)):
+        t = cols.get(c, "")
+        if t and not _exact_decimal(t):
+            problems.append(f"{mart}.{c} is {t}: not an exact decimal with >= 4 fractional digits")
+    return problems
 
 
 def _exact_decimal(sql_type: str) -> bool:

@@ -60,10 +60,6 @@ def _clean_env(root: Path) -> dict[str, str]:
     return env
 
 
-def _as_of(as_of: str) -> list[str]:
-    return ["--as-of", as_of]
-
-
 def _build(root: Path) -> Demo:
     warehouse = root / "warehouse" / "goals.duckdb"
     demo = Demo(
@@ -75,39 +71,15 @@ def _build(root: Path) -> Demo:
     if done.exists():
         return demo
     env = _clean_env(root)
-    run = subprocess.run(
-        [
-            sys.executable,
-            "-c",
-            _DEMO,
-            str(root / "data"),
-            str(DEMO_EVENTS),
-            str(warehouse),
-            DEMO_END,
-        ],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-    )
-    assert run.returncode == 0, run.stdout + run.stderr
-    as_of = DEMO_END
-    run = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "cli.app",
-            "publish-telemetry",
-            "--db",
-            str(warehouse),
-            *_as_of(as_of),
-        ],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-    )
-    assert run.returncode == 0, run.stdout + run.stderr
+
+    def python(*args: str) -> None:
+        run = subprocess.run(
+            [sys.executable, *args], cwd=ROOT, env=env, capture_output=True, text=True
+        )
+        assert run.returncode == 0, run.stdout + run.stderr
+
+    python("-c", _DEMO, str(root / "data"), str(DEMO_EVENTS), str(warehouse), DEMO_END)
+    python("-m", "cli.app", "publish-telemetry", "--db", str(warehouse), "--as-of", DEMO_END)
     done.touch()
     return demo
 

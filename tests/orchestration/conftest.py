@@ -1,21 +1,21 @@
 """Shared helpers of the orchestration tests: event files, throwaway warehouses, a process
-that holds the warehouse lock (copies of the dbt project: tests/support.py)."""
+that holds the warehouse lock (tests/support.py: copies of the dbt project, LockHolder)."""
 
 from __future__ import annotations
 
 import json
 import os
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import duckdb
 import pytest
+import yaml
 from dagster import AssetKey, Backoff, ExecuteInProcessResult, RetryPolicy
 
-from tests.support import create_raw_tables
+from orchestration.run import execute_main_job, failure_messages
+from tests.support import LockHolder, copy_project, create_raw_tables
 
 # A customer chats (add_to_cart, in chat), then buys through the server two days later:
 # two outcomes in ws_nordwind (seeds/goals.csv). Plus one rejected and one duplicate line.
@@ -63,6 +63,35 @@ def demo_file(landing: Path, name: str = "2026-06-03-events.ndjson") -> Path:
     return write_file(landing / name, ndjson([*VALID_EVENTS, VALID_EVENTS[0]], REJECTED_LINE))
 
 
+def demo_run(tmp_path: Path) -> tuple[Path, Path, ExecuteInProcessResult]:
+    """The main job on a landing folder holding demo_file(), into the warehouse
+    tmp_path/wh/goals.duckdb: (warehouse, landing folder, result of the run, which
+    succeeded)."""
+    db = tmp_path / "wh" / "goals.duckdb"
+    landing = tmp_path / "landing"
+    demo_file(landing)
+    result = execute_main_job(db, landing)
+    assert result.success, failure_messages(result)
+    return db, landing, result
+
+
+FAILING_TEST = """\
+-- Added by tests/orchestration: one row whatever dim_goals holds, so the test fails.
+select 1 as failure from (select count(*) as n from {{ ref('dim_goals') }})
+"""
+
+
+def project_with_failing_test(project_dir: Path, name: str) -> Path:
+    """A throwaway copy of the dbt project, made at `project_dir`, with one more data test
+    of dim_goals, `name`, which always fails."""
+    copy_project(project_dir)
+    config = yaml.safe_load((project_dir / "dbt_project.yml").read_text(encoding="utf-8"))
+    test_dir = project_dir / (config.get("test-paths") or ["tests"])[0]
+    test_dir.mkdir(parents=True, exist_ok=True)
+    (test_dir / f"{name}.sql").write_text(FAILING_TEST, encoding="utf-8")
+    return project_dir
+
+
 def create_warehouse(db_path: Path) -> Path:
     """An empty warehouse with the raw tables (ingest's DDL), nothing loaded."""
     db_path.parent.mkdir(parents=True, exist_ok=True)
@@ -91,38 +120,6 @@ def _isolated_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     # the serving copy goes beside the test's warehouse (serving/ in its folder)
     monkeypatch.delenv("GOALS_SERVING_PATH", raising=False)
     monkeypatch.delenv("GOALS_PARQUET_DIR", raising=False)
-
-
-class LockHolder:
-    """Another process with the warehouse open for writing, until `release()`."""
-
-    def __init__(self, db_path: Path) -> None:
-        code = (
-            "import sys, duckdb\n"
-            f"con = duckdb.connect({str(db_path)!r})\n"
-            "print('locked', flush=True)\n"
-            "sys.stdin.read()\n"
-            "con.close()\n"
-        )
-        self.process = subprocess.Popen(
-            [sys.executable, "-c", code],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            text=True,
-        )
-        assert self.process.stdout is not None
-        # Synchronization by the child's own word, not by sleeping.
-        assert self.process.stdout.readline().strip() == "locked"
-
-    @property
-    def pid(self) -> int:
-        return self.process.pid
-
-    def release(self) -> None:
-        if self.process.poll() is None:
-            assert self.process.stdin is not None
-            self.process.stdin.close()
-            self.process.wait(timeout=60)
 
 
 @pytest.fixture

@@ -12,7 +12,6 @@ from typing import Any
 
 import duckdb
 import pytest
-import yaml
 from dagster import (
     AssetKey,
     DagsterEventType,
@@ -32,10 +31,12 @@ from tests.orchestration.conftest import (
     QUICK_RETRY,
     LockHolder,
     demo_file,
+    demo_run,
     materialized,
     open_read_only,
+    project_with_failing_test,
 )
-from tests.support import MARTS, PROJECT_DIR, copy_project
+from tests.support import MARTS, PROJECT_DIR
 
 pytestmark = pytest.mark.slow
 
@@ -61,13 +62,8 @@ def _count(db_path: Path, relation: str) -> int:
 
 
 def test_main_job_builds_the_marts(tmp_path: Path) -> None:
-    db = tmp_path / "wh" / "goals.duckdb"
-    landing = tmp_path / "landing"
-    demo_file(landing)
+    db, landing, result = demo_run(tmp_path)
 
-    result = execute_main_job(db, landing)
-
-    assert result.success, failure_messages(result)
     done = materialized(result)
     events = done[AssetKey([RAW_SOURCE_NAME, "events"])]
     assert events["files_loaded"] == 1
@@ -109,18 +105,8 @@ def test_run_main_job_reports_success(tmp_path: Path) -> None:
     assert run_main_job(tmp_path / "goals.duckdb", landing) is True
 
 
-FAILING_TEST = """\
--- Added by tests/orchestration: one row whatever dim_goals holds, so the test fails.
-select 1 as failure from (select count(*) as n from {{ ref('dim_goals') }})
-"""
-
-
 def test_failing_dbt_data_test_is_a_failed_asset_check(tmp_path: Path) -> None:
-    project_dir = copy_project(tmp_path / "project")
-    config = yaml.safe_load((project_dir / "dbt_project.yml").read_text(encoding="utf-8"))
-    test_dir = project_dir / (config.get("test-paths") or ["tests"])[0]
-    test_dir.mkdir(parents=True, exist_ok=True)
-    (test_dir / "orchestration_always_fails.sql").write_text(FAILING_TEST, encoding="utf-8")
+    project_dir = project_with_failing_test(tmp_path / "project", "orchestration_always_fails")
     landing = tmp_path / "landing"
     demo_file(landing)
 

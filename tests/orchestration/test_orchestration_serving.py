@@ -12,7 +12,6 @@ from pathlib import Path
 
 import duckdb
 import pytest
-import yaml
 from dagster import (
     AssetKey,
     AssetSpec,
@@ -46,9 +45,10 @@ from tests.orchestration.conftest import (
     QUICK_RETRY,
     VALID_EVENTS,
     LockHolder,
-    demo_file,
+    demo_run,
     materialized,
     ndjson,
+    project_with_failing_test,
     write_file,
 )
 from tests.serving.helpers import (
@@ -59,7 +59,7 @@ from tests.serving.helpers import (
     make_warehouse,
     served_counts,
 )
-from tests.support import MARTS, copy_project
+from tests.support import MARTS
 
 
 def _mart_keys() -> list[AssetKey]:
@@ -251,11 +251,7 @@ LATER_EVENTS = [
 
 @pytest.mark.slow
 def test_main_job_publishes_while_a_reader_holds_the_serving_file(tmp_path: Path) -> None:
-    db = tmp_path / "wh" / "goals.duckdb"
-    landing = tmp_path / "landing"
-    demo_file(landing)
-    first = execute_main_job(db, landing)
-    assert first.success, failure_messages(first)
+    db, landing, first = demo_run(tmp_path)
     published = tmp_path / "wh" / "serving" / "goals_serving.duckdb"
     assert counts(published) == served_counts(db)
     assert materialized(first)[SERVING_ASSET_KEY]["rows/fct_goal_outcomes"] == 2
@@ -289,19 +285,9 @@ def test_main_job_publishes_while_a_reader_holds_the_serving_file(tmp_path: Path
     assert comment is not None and comment[0]  # dbt's description came along
 
 
-FAILING_TEST = """\
--- Added by tests/orchestration: one row whatever dim_goals holds, so the test fails.
-select 1 as failure from (select count(*) as n from {{ ref('dim_goals') }})
-"""
-
-
 @pytest.mark.slow
 def test_main_job_with_a_failing_data_test_does_not_publish(tmp_path: Path) -> None:
-    project_dir = copy_project(tmp_path / "project")
-    config = yaml.safe_load((project_dir / "dbt_project.yml").read_text(encoding="utf-8"))
-    test_dir = project_dir / (config.get("test-paths") or ["tests"])[0]
-    test_dir.mkdir(parents=True, exist_ok=True)
-    (test_dir / "orchestration_serving_fails.sql").write_text(FAILING_TEST, encoding="utf-8")
+    project_dir = project_with_failing_test(tmp_path / "project", "orchestration_serving_fails")
     landing = tmp_path / "landing"
     write_file(landing / "events.ndjson", ndjson(VALID_EVENTS))
 

@@ -33,6 +33,7 @@ from tests.serving.helpers import (
     mart_rows,
     served_columns,
 )
+from tests.support import LockHolder
 
 
 def _columns(con: duckdb.DuckDBPyConnection, database: str) -> list[tuple[str, ...]]:
@@ -293,45 +294,19 @@ def test_the_warehouse_is_only_read(warehouse: Path) -> None:
     """Publishing works while another process reads the warehouse (read-only, shared), and
     leaves the warehouse byte for byte as it was."""
     before = warehouse.read_bytes()
-    code = (
-        "import sys, duckdb\n"
-        f"con = duckdb.connect({str(warehouse)!r}, read_only=True)\n"
-        "print('open', flush=True)\n"
-        "sys.stdin.read()\n"
-    )
-    other = subprocess.Popen(
-        [sys.executable, "-c", code], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
-    )
-    try:
-        assert other.stdout is not None and other.stdout.readline().strip() == "open"
+    with LockHolder(warehouse, read_only=True):
         result = publish(warehouse)
-    finally:
-        assert other.stdin is not None
-        other.stdin.close()
-        other.wait(timeout=60)
     assert sorted(result.rows) == sorted(MARTS)
     assert warehouse.read_bytes() == before
     assert not Path(str(warehouse) + ".wal").exists()
 
 
 def test_a_writer_holding_the_warehouse_is_named(warehouse: Path) -> None:
-    code = (
-        "import sys, duckdb\n"
-        f"con = duckdb.connect({str(warehouse)!r})\n"
-        "print('locked', flush=True)\n"
-        "sys.stdin.read()\n"
-    )
-    holder = subprocess.Popen(
-        [sys.executable, "-c", code], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
-    )
-    try:
-        assert holder.stdout is not None and holder.stdout.readline().strip() == "locked"
-        with pytest.raises(WarehouseLockedError, match=f"PID {holder.pid}"):
-            publish(warehouse, lock_timeout=0)
-    finally:
-        assert holder.stdin is not None
-        holder.stdin.close()
-        holder.wait(timeout=60)
+    with (
+        LockHolder(warehouse) as holder,
+        pytest.raises(WarehouseLockedError, match=f"PID {holder.pid}"),
+    ):
+        publish(warehouse, lock_timeout=0)
     serving = warehouse.parent / "serving"
     assert not (serving / "goals_serving.duckdb").exists()
     assert [p.name for p in serving.glob(".goals_serving.duckdb.tmp-*")] == []
