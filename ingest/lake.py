@@ -45,6 +45,7 @@ from pathlib import Path
 import duckdb
 
 from ingest import _killpoints
+from ingest.durable import fsync_file
 from ingest.loader import FileResult, ingest_paths
 from ingest.schema import ensure_raw_schema
 
@@ -177,12 +178,12 @@ class Lake:
         tmp.mkdir()
         part = tmp / PART_NAME
         con.execute(f"copy ({select_sql}) to {_literal(str(part))} (format parquet)", params)
-        _fsync(part)
-        _fsync(tmp)
+        fsync_file(part)
+        fsync_file(tmp)
         _killpoints.reached("lake-folder-written")
         final = root / name
         os.rename(tmp, final)
-        _fsync(root)
+        fsync_file(root)
         self.folders[table][folder_sha(name) or name] = final
         _killpoints.reached("lake-folder-committed")
         return final
@@ -190,14 +191,6 @@ class Lake:
 
 def _literal(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
-
-
-def _fsync(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 def _select_file_rows(table: str) -> str:

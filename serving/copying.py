@@ -93,14 +93,6 @@ def remove_temporaries(target: Path) -> None:
                 path.unlink()
 
 
-def fsync_file(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
 def fsync_dir(path: Path, *, strict: bool = True) -> None:
     """Make a rename in `path` durable (POSIX; a no-op where folders cannot be opened)."""
     try:

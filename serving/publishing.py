@@ -41,13 +41,13 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 from filelock import FileLock, Timeout
 
+from ingest.durable import fsync_file
 from ingest.warehouse import configure_session
 from serving.copying import (
     WAREHOUSE_ALIAS,
     PublishError,
     attach_warehouse,
     fsync_dir,
-    fsync_file,
     literal,
     quote,
     remove_temporaries,

@@ -32,13 +32,13 @@ from pathlib import Path
 import duckdb
 from filelock import FileLock, Timeout
 
+from ingest.durable import fsync_file
 from ingest.warehouse import configure_session
 from serving.copying import (
     WAREHOUSE_ALIAS,
     PublishError,
     attach_warehouse,
     fsync_dir,
-    fsync_file,
     literal,
     remove_temporaries,
     same_file,
