@@ -50,6 +50,7 @@ NDJSON_SUFFIXES = (".ndjson", ".jsonl", ".ndjson.gz", ".jsonl.gz")
 PARQUET_SUFFIXES = (".parquet",)
 CHUNK_BYTES_ENV = "GOALS_INGEST_CHUNK_MB"
 GROUP_BYTES_ENV = "GOALS_INGEST_GROUP_MB"
+DEFAULT_GROUP_BYTES = 256 << 20
 _KINDS = ".ndjson, .jsonl (optionally .gz) or .parquet"
 
 _CHUNK_VIEW = "__goals_ingest_chunk"
@@ -285,21 +286,23 @@ def ingest_paths(
 
 
 def _group_bytes() -> int:
-    """How many bytes of small files may share a transaction ($GOALS_INGEST_GROUP_MB,
-    default: the chunk size; 0: every file alone)."""
+    """How many bytes of files may share a transaction ($GOALS_INGEST_GROUP_MB, default
+    256; 0: every file alone)."""
     raw = os.environ.get(GROUP_BYTES_ENV, "").strip()
     try:
-        return max(int(float(raw) * (1 << 20)), 0) if raw else _chunk_bytes()
+        return max(int(float(raw) * (1 << 20)), 0) if raw else DEFAULT_GROUP_BYTES
     except ValueError:
-        return _chunk_bytes()
+        return DEFAULT_GROUP_BYTES
 
 
 def _plan(files: list[Path]) -> list[list[Path]]:
-    """The files in load order, cut into transactions: consecutive small plain NDJSON
-    files (each at most a quarter of the group size) share one, up to the group size, so
-    that a thousand small files do not pay a thousand times the per-file statements;
-    every other file has its own."""
+    """The files in load order, cut into transactions: consecutive plain NDJSON files that
+    fit in one chunk share one, up to the group size; every other file has its own. Per
+    file, a load pays a dozen statements and a commit, and a file of one chunk is
+    validated and inserted by one or two of DuckDB's threads (a row group each): a group
+    is validated and inserted as one."""
     budget = _group_bytes()
+    limit = min(_chunk_bytes(), budget)
     plan: list[list[Path]] = []
     group: list[Path] = []
     total = 0
@@ -311,7 +314,7 @@ def _plan(files: list[Path]) -> list[list[Path]]:
         small = (
             size is not None
             and budget > 0
-            and size * 4 <= budget
+            and size <= limit
             and file_format(path) == "ndjson"
             and not _is_gz(path)
         )

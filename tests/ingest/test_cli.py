@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import gzip
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import duckdb
@@ -15,6 +13,7 @@ from typer.testing import CliRunner
 
 from cli import ingest_cmd
 from tests.ingest.helpers import line, write
+from tests.support import LockHolder
 
 
 @pytest.fixture
@@ -140,27 +139,9 @@ def test_locked_warehouse_is_a_clear_error(
     db = tmp_path / "goals.duckdb"
     duckdb.connect(str(db)).close()
     events = write(tmp_path / "a.ndjson", [line()])
-    holder = subprocess.Popen(
-        [
-            sys.executable,
-            "-c",
-            "import duckdb, sys; c = duckdb.connect(sys.argv[1]); print('ready', flush=True); "
-            "sys.stdin.read()",
-            str(db),
-        ],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        assert holder.stdout is not None
-        assert holder.stdout.readline().strip() == "ready"
+    with LockHolder(db) as holder:
         monkeypatch.setenv("GOALS_LOCK_TIMEOUT_S", "0")
         code, out, err = run(app, events, "--db", db)
-    finally:
-        assert holder.stdin is not None
-        holder.stdin.close()
-        holder.wait(timeout=30)
     assert code == 1
     assert f"(PID {holder.pid})" in err
     assert "Traceback" not in out + err

@@ -87,10 +87,17 @@ def test_plan_groups_consecutive_small_plain_files(
     ]
     monkeypatch.setenv(GROUP_BYTES_ENV, "0")
     assert all(len(group) == 1 for group in loader._plan(files))
-    # a file larger than a quarter of the group size has its own transaction
+    # a file larger than a chunk has its own transaction, and so has one larger than the
+    # group size
     size = (tmp_path / "in" / "02.ndjson").stat().st_size
-    monkeypatch.setenv(GROUP_BYTES_ENV, str(size * 4 / (1 << 20) - 1e-6))
+    monkeypatch.setenv(loader.CHUNK_BYTES_ENV, str((size - 1) / (1 << 20)))
     assert ["02.ndjson"] in [[p.name for p in group] for group in loader._plan(files)]
+    monkeypatch.delenv(loader.CHUNK_BYTES_ENV)
+    monkeypatch.setenv(GROUP_BYTES_ENV, str((size - 1) / (1 << 20)))
+    assert ["02.ndjson"] in [[p.name for p in group] for group in loader._plan(files)]
+    monkeypatch.setenv(GROUP_BYTES_ENV, str(2 * size / (1 << 20)))
+    groups = [group for group in loader._plan(files) if len(group) > 1]
+    assert groups and all(sum(p.stat().st_size for p in group) <= 2 * size for group in groups)
 
 
 def test_a_group_loads_what_one_file_per_transaction_loads(

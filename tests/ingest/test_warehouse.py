@@ -3,8 +3,6 @@ process holds DuckDB's file lock."""
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -19,6 +17,7 @@ from ingest.warehouse import (
     lock_timeout_s,
     parse_lock_conflict,
 )
+from tests.support import LockHolder as HoldingProcess
 
 LOCK_MESSAGE = (
     'IO Error: Could not set lock on file "/data/wh/goals.duckdb": Conflicting lock is held '
@@ -85,34 +84,16 @@ def test_connect_creates_folder_and_sets_utc(
 
 
 @pytest.fixture
-def lock_holder(tmp_path: Path) -> Iterator[tuple[subprocess.Popen[str], Path]]:
-    """Another process holding the write lock on a warehouse until its stdin closes."""
+def lock_holder(tmp_path: Path) -> Iterator[tuple[HoldingProcess, Path]]:
+    """Another process holding the write lock on a warehouse until the test ends."""
     path = tmp_path / "locked.duckdb"
     duckdb.connect(str(path)).close()
-    script = (
-        "import duckdb, sys\n"
-        "con = duckdb.connect(sys.argv[1])\n"
-        "print('ready', flush=True)\n"
-        "sys.stdin.read()\n"
-    )
-    proc = subprocess.Popen(
-        [sys.executable, "-c", script, str(path)],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        assert proc.stdout is not None
-        assert proc.stdout.readline().strip() == "ready"
-        yield proc, path
-    finally:
-        if proc.stdin is not None and not proc.stdin.closed:
-            proc.stdin.close()
-        proc.wait(timeout=30)
+    with HoldingProcess(path) as holder:
+        yield holder, path
 
 
 def test_lock_conflict_retries_then_names_the_holder(
-    lock_holder: tuple[subprocess.Popen[str], Path],
+    lock_holder: tuple[HoldingProcess, Path],
 ) -> None:
     proc, path = lock_holder
     waits: list[float] = []
@@ -133,7 +114,7 @@ def test_lock_conflict_retries_then_names_the_holder(
 
 
 def test_lock_conflict_with_env_timeout(
-    lock_holder: tuple[subprocess.Popen[str], Path], monkeypatch: pytest.MonkeyPatch
+    lock_holder: tuple[HoldingProcess, Path], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     _, path = lock_holder
     monkeypatch.setenv("GOALS_LOCK_TIMEOUT_S", "0")
@@ -142,16 +123,14 @@ def test_lock_conflict_with_env_timeout(
 
 
 def test_lock_released_during_retry_connects(
-    lock_holder: tuple[subprocess.Popen[str], Path],
+    lock_holder: tuple[HoldingProcess, Path],
 ) -> None:
     proc, path = lock_holder
     waits: list[float] = []
 
     def release_then_continue(seconds: float) -> None:
         waits.append(seconds)
-        if proc.stdin is not None and not proc.stdin.closed:
-            proc.stdin.close()
-            proc.wait(timeout=30)
+        proc.release()
 
     with connect(path, lock_timeout=60, sleep=release_then_continue) as con:
         assert con.execute("select 42").fetchone() == (42,)
