@@ -73,11 +73,8 @@ goal_problem_lists as (
                     then 'code ''' || goal_code || ''' is used by ' || code_count
                         || ' goals of this workspace'
             end,
-            case
-                when goal_kind is null or goal_kind not in ('conversion', 'engagement', 'custom')
-                    then 'kind ''' || coalesce(goal_kind, '')
-                        || ''' is not one of conversion, engagement, custom'
-            end,
+            {{ goals_analytics.not_one_of_problem(
+                'kind', 'goal_kind', ['conversion', 'engagement', 'custom']) }},
             case
                 when lower(is_primary) not in ('true', 'false')
                     then 'is_primary ''' || is_primary || ''' is not true or false'
@@ -87,11 +84,8 @@ goal_problem_lists as (
                 when match_conditions_problem is not null
                     then 'match_conditions ' || match_conditions_problem
             end,
-            case
-                when value_mode is null or value_mode not in ('none', 'fixed', 'from_property')
-                    then 'value_mode ''' || coalesce(value_mode, '')
-                        || ''' is not one of none, fixed, from_property'
-            end,
+            {{ goals_analytics.not_one_of_problem(
+                'value_mode', 'value_mode', ['none', 'fixed', 'from_property']) }},
             case
                 when value_mode = 'fixed' and fixed_value is null
                     then 'value_mode fixed needs a fixed_value'
