@@ -21,6 +21,7 @@ import threading
 import time
 import zlib
 from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -34,10 +35,11 @@ from ingest import _killpoints, _sql
 from ingest._lines import (
     DEFAULT_CHUNK_BYTES,
     FILE_SHIFT,
+    GroupRead,
     LineChunk,
     Prefetcher,
-    group_chunk,
     open_binary,
+    read_group,
 )
 from ingest._parquet import PARQUET_TABLE, stage_parquet
 from ingest._strict import classify, properties_text_reason
@@ -251,6 +253,13 @@ def ingest_paths(
     results: list[FileResult] = []
     ahead: _Readers | None = None  # the next file's, opened once the current one is read
     following = 0  # index in `plan` of the file `ahead` would be opened for
+    # Groups are read, hashed and split one group ahead, in a thread of their own
+    reader = ThreadPoolExecutor(max_workers=1, thread_name_prefix="goals-ingest-group")
+    groups_read: dict[int, Future[GroupRead]] = {}
+
+    def read_group_ahead(index: int) -> None:
+        if index < len(plan) and len(plan[index]) > 1 and index not in groups_read:
+            groups_read[index] = reader.submit(read_group, plan[index])
 
     def read_ahead() -> None:
         nonlocal ahead
@@ -274,7 +283,9 @@ def ingest_paths(
             if len(group) == 1:
                 done = [single(group[0], readers)]
             else:
-                done = _ingest_group(con, group, single, on_progress)
+                read_group_ahead(index)
+                read_group_ahead(index + 1)
+                done = _ingest_group(con, group, groups_read.pop(index), single, on_progress)
             for result in done:
                 results.append(result)
                 if on_file is not None:
@@ -282,6 +293,7 @@ def ingest_paths(
     finally:
         if ahead is not None:
             ahead.close()
+        reader.shutdown(cancel_futures=True)
     return results
 
 
@@ -334,6 +346,7 @@ def _plan(files: list[Path]) -> list[list[Path]]:
 def _ingest_group(
     con: duckdb.DuckDBPyConnection,
     paths: list[Path],
+    reading: Future[GroupRead],
     single: Callable[[Path, _Readers | None], FileResult],
     on_progress: Callable[[Path, int], None] | None,
 ) -> list[FileResult]:
@@ -344,47 +357,51 @@ def _ingest_group(
     be read)."""
     global _last_timings
     started = time.perf_counter()
-    contents: dict[Path, tuple[bytes, str]] = {}
+    timings = _Timings()
+    try:
+        read = reading.result()
+    except OSError:  # each file alone, in order: that path reports it
+        return [single(path, None) for path in paths]
+    finally:
+        timings.add("wait for reader", time.perf_counter() - started)
     seen: set[str] = set()
-    for path in paths:
-        try:
-            data = path.read_bytes()
-        except OSError:  # each file alone, in order: that path reports it
-            return [single(path, None) for path in paths]
-        sha = hashlib.sha256(data).hexdigest()
+    keep: list[int] = []
+    for index, sha in enumerate(read.shas):
         if sha in seen or _loaded_path(con, sha) is not None or _set_aside_row(con, sha):
             continue
         seen.add(sha)
-        contents[path] = (data, sha)
+        keep.append(index)
+    if len(keep) < 2:
+        return [single(path, None) for path in paths]
+    if len(keep) < len(paths):
+        read = read.subset(keep)
+    loader = _GroupLoad(con, read, timings, on_progress)
+    con.execute("begin transaction")
+    try:
+        _killpoints.reached("begin")
+        counts = loader.run()
+        _killpoints.reached("before-commit")
+        tick = time.perf_counter()
+        con.execute("commit")
+        timings.add("commit", time.perf_counter() - tick)
+        _killpoints.reached("after-commit")
+    except BaseException:
+        with contextlib.suppress(duckdb.Error):
+            con.execute("rollback")
+        raise
+    finally:
+        _last_timings = timings
+    seconds = time.perf_counter() - started
+    total = sum(read.sizes) or 1
     by_path: dict[Path, FileResult] = {}
-    loading = [path for path in paths if path in contents]
-    if len(loading) > 1:
-        timings = _Timings()
-        loader = _GroupLoad(con, loading, contents, timings, on_progress)
-        con.execute("begin transaction")
-        try:
-            _killpoints.reached("begin")
-            counts = loader.run()
-            _killpoints.reached("before-commit")
-            tick = time.perf_counter()
-            con.execute("commit")
-            timings.add("commit", time.perf_counter() - tick)
-            _killpoints.reached("after-commit")
-        except BaseException:
-            with contextlib.suppress(duckdb.Error):
-                con.execute("rollback")
-            raise
-        finally:
-            _last_timings = timings
-        seconds = time.perf_counter() - started
-        total = sum(len(contents[path][0]) for path in loading) or 1
-        for path, (read, accepted, rejected, duplicate) in zip(loading, counts, strict=True):
-            data, sha = contents[path]
-            by_path[path] = FileResult(
-                path=str(path), sha256=sha, file_format="ndjson", status="loaded",
-                size_bytes=len(data), read=read, accepted=accepted, rejected=rejected,
-                duplicate=duplicate, seconds=seconds * len(data) / total,
-            )  # fmt: skip
+    for path, size, sha, (lines, accepted, rejected, duplicate) in zip(
+        read.paths, read.sizes, read.shas, counts, strict=True
+    ):
+        by_path[path] = FileResult(
+            path=str(path), sha256=sha, file_format="ndjson", status="loaded",
+            size_bytes=size, read=lines, accepted=accepted, rejected=rejected,
+            duplicate=duplicate, seconds=seconds * size / total,
+        )  # fmt: skip
     return [by_path[path] if path in by_path else single(path, None) for path in paths]
 
 
@@ -1039,28 +1056,25 @@ class _FileLoad:
 
 class _GroupLoad(_FileLoad):
     """Several small plain NDJSON files inside one open transaction: their lines are one
-    chunk (`group_chunk`), validated, checked for duplicates and inserted by the same
+    chunk (`read_group`), validated, checked for duplicates and inserted by the same
     statements as one file's, and each file gets its own ledger row and `loaded_at`."""
 
     def __init__(
         self,
         con: duckdb.DuckDBPyConnection,
-        paths: list[Path],
-        contents: dict[Path, tuple[bytes, str]],
+        read: GroupRead,
         timings: _Timings,
         on_progress: Callable[[Path, int], None] | None,
     ) -> None:
-        size = sum(len(contents[path][0]) for path in paths)
-        super().__init__(con, paths[0], size, None, "ndjson", timings, None, on_progress)
-        self.paths = paths
-        self.contents = contents
+        super().__init__(
+            con, read.paths[0], sum(read.sizes), None, "ndjson", timings, None, on_progress
+        )
+        self.read = read
         self.chunk: LineChunk | None = None
 
     def _load_ndjson(self) -> None:
-        tick = time.perf_counter()
-        chunk = group_chunk([self.contents[path][0] for path in self.paths])
+        chunk = self.read.chunk
         self.chunk = chunk
-        self.timings.add("read+render", time.perf_counter() - tick)
         self.con.register(_CHUNK_VIEW, chunk.arrow_table())
         try:
             self._timed("validate", f"insert into {_sql.ROWS_TABLE} {self.fast_sql}")
@@ -1069,17 +1083,19 @@ class _GroupLoad(_FileLoad):
         _killpoints.reached("chunk-validated")
         self._slow_path(chunk)
         if self.on_progress is not None:
-            for path in self.paths:
-                self.on_progress(path, len(self.contents[path][0]))
+            for path, size in zip(self.read.paths, self.read.sizes, strict=True):
+                self.on_progress(path, size)
 
     def _members(self) -> list[_Member]:
         # each file's loaded_at as _next_loaded_at gives it: now, after the file before
         stamps = [self.loaded_at]
-        for _ in self.paths[1:]:
+        for _ in self.read.paths[1:]:
             stamps.append(max(_utc_now(), stamps[-1] + timedelta(microseconds=1)))
         return [
-            _Member(path, "ndjson", len(self.contents[path][0]), self.contents[path][1], stamp)
-            for path, stamp in zip(self.paths, stamps, strict=True)
+            _Member(path, "ndjson", size, sha, stamp)
+            for path, size, sha, stamp in zip(
+                self.read.paths, self.read.sizes, self.read.shas, stamps, strict=True
+            )
         ]
 
     def _insert_duplicates(self) -> None:

@@ -6,16 +6,18 @@ kill inside the group leaves none of its files in, and the next load converges."
 from __future__ import annotations
 
 import gzip
+import hashlib
 import os
 import signal
 import subprocess
 import sys
 from pathlib import Path
+from typing import BinaryIO
 
 import duckdb
 import pytest
 
-from ingest import loader
+from ingest import _lines, loader
 from ingest._killpoints import KILL_AT_ENV
 from ingest.loader import GROUP_BYTES_ENV, FileResult, ingest_paths
 from ingest.warehouse import connect
@@ -161,12 +163,11 @@ def test_a_file_of_a_group_that_cannot_be_read_sends_each_file_alone(
     last = write(tmp_path / "in" / "c.ndjson", [line(event_id="a"), line(event_id="c")])
     monkeypatch.setenv(GROUP_BYTES_ENV, "1")
     assert loader._plan([first, flaky, last]) == [[first, flaky, last]]
-    reads = Path.read_bytes
 
-    def read_bytes(path: Path) -> bytes:
-        if path == flaky:
+    def opens(path: Path, *args: object, **kwargs: object) -> BinaryIO:  # how a group reads
+        if Path(path) == flaky:
             raise OSError(5, "Input/output error")
-        return reads(path)
+        return open(path, *args, **kwargs)  # type: ignore[call-overload, no-any-return]
 
     hashes = loader.file_sha256
 
@@ -175,7 +176,7 @@ def test_a_file_of_a_group_that_cannot_be_read_sends_each_file_alone(
             raise OSError(5, "Input/output error")
         return hashes(path)
 
-    monkeypatch.setattr(Path, "read_bytes", read_bytes)
+    monkeypatch.setattr(_lines, "open", opens, raising=False)
     monkeypatch.setattr(loader, "file_sha256", file_sha256)
     con = connect(tmp_path / "wh" / "goals.duckdb")
     results = load(con, tmp_path / "in")
@@ -185,6 +186,52 @@ def test_a_file_of_a_group_that_cannot_be_read_sends_each_file_alone(
         ("c.ndjson", "loaded", None),
     ]
     assert results[2].duplicate == 1  # a of c.ndjson: a.ndjson was loaded first
+
+
+def test_read_group_reads_each_file_as_the_one_file_path_does(tmp_path: Path) -> None:
+    # a BOM and CRLF in the middle file, a last line without a newline, an empty file,
+    # a line that is not UTF-8 (DuckDB sees #s; the line keeps its bytes for the reject)
+    contents = [
+        b"one\ntwo\n",
+        BOM + b"three\r\n\r\nfour",
+        b"",
+        b"five\n\xffsix\n",
+    ]
+    paths = []
+    for index, content in enumerate(contents):
+        paths.append(tmp_path / f"{index}.ndjson")
+        paths[-1].write_bytes(content)
+    read = _lines.read_group(paths)
+    assert read.sizes == [len(c) for c in contents]
+    assert read.shas == [hashlib.sha256(c).hexdigest() for c in contents]
+
+    def lines(group: _lines.GroupRead) -> list[tuple[int, int, bytes]]:
+        chunk = group.chunk
+        numbers = chunk.numbers.tolist() if chunk.numbers is not None else []
+        return [
+            (n >> loader.FILE_SHIFT, n & ((1 << loader.FILE_SHIFT) - 1), chunk.line_bytes(i))
+            for i, n in enumerate(numbers)
+        ]
+
+    assert lines(read) == [
+        (0, 1, b"one\n"),
+        (0, 2, b"two\n"),
+        (1, 1, b"three\r\n"),
+        (1, 2, b"\r\n"),
+        (1, 3, b"four"),
+        (3, 1, b"five\n"),
+        (3, 2, b"\xffsix\n"),
+    ]
+    start, stop = read.chunk.offsets[-2:]
+    assert bytes(read.chunk.buffer[start:stop]) == b"####\n"
+    # the files a group keeps when others were loaded already: numbered anew
+    assert lines(read.subset([1, 3])) == [
+        (0, 1, b"three\r\n"),
+        (0, 2, b"\r\n"),
+        (0, 3, b"four"),
+        (1, 1, b"five\n"),
+        (1, 2, b"\xffsix\n"),
+    ]
 
 
 CHILD = """
