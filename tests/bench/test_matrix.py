@@ -12,6 +12,7 @@ from bench import workloads as wl
 
 SUMMARY_KEYS = {
     "floor_seconds",
+    "parse_seconds",
     "floor_mb_per_s",
     "ingest_seconds",
     "ingest_mb_per_s",
@@ -45,6 +46,7 @@ def test_summary_multiples_of_the_floor() -> None:
     result = matrix.ShapeResult("middle", "", "k", 1000, 42, history_bytes=50_000_000)
     result.floor.seconds, result.next_day_floor.seconds = 2.0, 0.5
     result.full.ingest.seconds, result.full.build.seconds = 4.0, 16.0
+    result.parse_seconds = 7.0  # the deploy's: not part of the full run
     result.incremental = matrix.rb.Run()
     result.incremental.ingest.seconds, result.incremental.build.seconds = 1.0, 4.0
     result.full.build.peak_rss_mb, result.incremental.build.peak_rss_mb = 900.0, 950.0
@@ -53,6 +55,7 @@ def test_summary_multiples_of_the_floor() -> None:
     assert summary["ingest_x_floor"] == pytest.approx(2.0)
     assert summary["build_x_floor"] == pytest.approx(8.0)
     assert summary["full_x_floor"] == pytest.approx(10.0)
+    assert summary["parse_seconds"] == 7.0
     assert summary["incremental_x_floor"] == pytest.approx(10.0)  # of the next day's floor
     assert summary["ingest_mb_per_s"] == pytest.approx(12.5)
     assert summary["incremental_percent_of_full"] == pytest.approx(25.0)
@@ -114,6 +117,7 @@ def test_a_tiny_matrix_run_end_to_end(tmp_path: Path) -> None:
     assert shape["outcomes_per_event"] == pytest.approx(2.0, rel=0.1)
     for phase in (shape["floor"], shape["full"]["ingest"], shape["full"]["build"]):
         assert phase["peak_rss_mb"] > 0 and phase["seconds"] > 0
+    assert shape["parse_seconds"] > 0  # parsed before the build, timed apart
     summary = shape["summary"]
     assert summary["full_x_floor"] == pytest.approx(
         summary["full_seconds"] / summary["floor_seconds"]
