@@ -338,23 +338,31 @@ def _phase_ingest(spec: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def _dbt_flags(spec: dict[str, Any]) -> list[str]:
+    """The flags of the parse and of the builds: the same target folder and warehouse, so
+    that the builds start from the parse's partial parse."""
+    return ["--target-path", str(spec["target"]), "--log-path", str(OUT / "logs"), "--quiet"]
+
+
+def _project_dir(spec: dict[str, Any]) -> Path:
+    from goals_core.dbt_runner import PROJECT_DIR
+
+    return Path(spec.get("project_dir") or PROJECT_DIR)
+
+
 def _phase_build(spec: dict[str, Any]) -> dict[str, Any]:
-    from goals_core.dbt_runner import PROJECT_DIR, run_build
+    from goals_core.dbt_runner import run_build
 
     target = Path(spec["target"])
     run_results = target / "run_results.json"
     run_results.unlink(missing_ok=True)
     began = time.perf_counter()
-    # as `goals build [--full-refresh]` runs it
+    # as `goals build [--full-refresh]` runs it (--quiet: errors still print)
     outcome = run_build(
         Path(spec["db"]),
-        "--target-path",
-        str(target),
-        "--log-path",
-        str(OUT / "logs"),
-        "--quiet",  # errors still print
+        *_dbt_flags(spec),
         full_refresh=bool(spec["full_refresh"]),
-        project_dir=Path(spec.get("project_dir") or PROJECT_DIR),
+        project_dir=_project_dir(spec),
     )
     seconds = time.perf_counter() - began
     data = json.loads(run_results.read_text()) if run_results.is_file() else {}
@@ -375,18 +383,14 @@ def _phase_build(spec: dict[str, Any]) -> dict[str, Any]:
 
 
 def _phase_parse(spec: dict[str, Any]) -> dict[str, Any]:
-    from goals_core.dbt_runner import PROJECT_DIR, run_dbt
+    from goals_core.dbt_runner import run_dbt
 
     began = time.perf_counter()
     outcome = run_dbt(
         "parse",
-        "--target-path",
-        spec["target"],
-        "--log-path",
-        str(OUT / "logs"),
-        "--quiet",
+        *_dbt_flags(spec),
         db_path=Path(spec["db"]),  # profiles.yml reads it: the build's must be the same
-        project_dir=Path(spec.get("project_dir") or PROJECT_DIR),
+        project_dir=_project_dir(spec),
     )
     return {"seconds": time.perf_counter() - began, "success": outcome.success}
 

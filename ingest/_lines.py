@@ -151,20 +151,19 @@ class LineChunk:
 @dataclass
 class GroupRead:
     """Whole small files read one after another into one buffer, as a group is loaded:
-    file i's bytes (without a byte-order mark) are `buffer[spans[i][0]:spans[i][1]]`, the
-    spans contiguous; `sizes` and `shas` are of the files as stored. `chunk`: their lines
-    (`group_chunk`)."""
+    their lines (`chunk`, `group_chunk`); file i's bytes (without a byte-order mark) are
+    `chunk.buffer[spans[i][0]:spans[i][1]]`, the spans contiguous; `sizes` and `shas` are
+    of the files as stored."""
 
     paths: list[Path]
-    buffer: bytearray
-    spans: list[tuple[int, int]]
+    spans: list[tuple[int, int]]  # in chunk.buffer
     sizes: list[int]
     shas: list[str]
     chunk: LineChunk
 
     def subset(self, keep: Sequence[int]) -> GroupRead:
         """The files at indices `keep` only (in that order), in a buffer of their own."""
-        original = bytearray(self.buffer)  # with the lines that are not UTF-8 as read
+        original = bytearray(self.chunk.buffer)  # with the lines that are not UTF-8 as read
         for index, line in self.chunk.bad_utf8.items():
             start = int(self.chunk.offsets[index])
             original[start : start + len(line)] = line
@@ -176,7 +175,6 @@ class GroupRead:
             spans.append((start, start + len(piece)))
         return GroupRead(
             paths=[self.paths[i] for i in keep],
-            buffer=buffer,
             spans=spans,
             sizes=[self.sizes[i] for i in keep],
             shas=[self.shas[i] for i in keep],
@@ -211,7 +209,6 @@ def read_group(paths: Sequence[Path]) -> GroupRead:
         view.release()
     return GroupRead(
         paths=list(paths),
-        buffer=buffer,
         spans=spans,
         sizes=sizes,
         shas=shas,
@@ -228,9 +225,7 @@ def group_chunk(buffer: bytearray, spans: Sequence[tuple[int, int]]) -> LineChun
     numbers: list[npt.NDArray[np.int64]] = [np.zeros(0, dtype=np.int64)]
     for index, (start, stop) in enumerate(spans):
         assert start == position, "the files of a group follow one another in the buffer"
-        ends = _line_ends(buffer, start, stop)
-        if stop > start and (not len(ends) or ends[-1] < stop):
-            ends = np.append(ends, stop)  # a last line without a newline is a line
+        ends = _line_ends(buffer, start, stop, at_end=True)
         offsets.append(ends)
         numbers.append(np.arange(1, len(ends) + 1, dtype=np.int64) | (index << FILE_SHIFT))
         position = stop
@@ -297,17 +292,21 @@ def _mark_bad_utf8(chunk: LineChunk) -> None:
         view.release()
 
 
-def _line_ends(buffer: bytearray, start: int, stop: int) -> np.ndarray:
-    """The offset just past each newline in buffer[start:stop], vectorized: a Python loop
-    over a million lines holds the GIL that the loader's SQL thread needs. Block by
-    block, so that the comparison's mask stays in the CPU cache instead of being a fresh
-    allocation the size of the buffer."""
+def _line_ends(buffer: bytearray, start: int, stop: int, *, at_end: bool) -> np.ndarray:
+    """The offset just past each line of buffer[start:stop]: after each newline and, when
+    `stop` is the end of the file (`at_end`), at `stop` after a last line without one.
+    Vectorized: a Python loop over a million lines holds the GIL that the loader's SQL
+    thread needs. Block by block, so that the comparison's mask stays in the CPU cache
+    instead of being a fresh allocation the size of the buffer."""
     view = np.frombuffer(buffer, dtype=np.uint8, count=stop - start, offset=start)
-    ends = [
+    blocks = [
         np.flatnonzero(view[at : at + _SCAN_BLOCK] == 0x0A) + (start + at + 1)
         for at in range(0, len(view), _SCAN_BLOCK)
     ]
-    return np.concatenate(ends).astype(np.int64) if ends else np.zeros(0, dtype=np.int64)
+    ends = np.concatenate(blocks).astype(np.int64) if blocks else np.zeros(0, dtype=np.int64)
+    if at_end and stop > (int(ends[-1]) if len(ends) else start):
+        ends = np.append(ends, stop)  # a last line without a newline is a line
+    return ends
 
 
 def iter_line_chunks(
@@ -351,12 +350,8 @@ def iter_line_chunks(
         filled = len(tail) + got
         eof = got < wanted
         start = len(BOM) if first and buffer[: len(BOM)] == BOM else 0
-        ends = _line_ends(buffer, start, filled)
-        if eof:
-            last = int(ends[-1]) if len(ends) else start
-            if filled > last:
-                ends = np.append(ends, filled)  # a last line without a newline is a line
-        elif not len(ends):
+        ends = _line_ends(buffer, start, filled, at_end=eof)
+        if not eof and not len(ends):
             tail = bytes(buffer[:filled])
             continue
         first = False

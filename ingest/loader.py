@@ -204,6 +204,17 @@ def _set_aside_row(con: duckdb.DuckDBPyConnection, sha256: str) -> tuple[str, st
     return None if row is None else (str(row[0]), str(row[1]))
 
 
+def _known_contents(con: duckdb.DuckDBPyConnection, shas: Sequence[str]) -> set[str]:
+    """Which of `shas` are loaded already (the ledger) or set aside (raw.file_rejects), in
+    one query: a group of 500 small files asked 1,000 times."""
+    rows = con.execute(
+        "select file_sha256 from raw.loaded_files where list_contains(?, file_sha256) "
+        "union select file_sha256 from raw.file_rejects where list_contains(?, file_sha256)",
+        [list(shas), list(shas)],
+    ).fetchall()
+    return {str(row[0]) for row in rows}
+
+
 def pending_files(con: duckdb.DuckDBPyConnection, paths: Sequence[str | Path]) -> list[Path]:
     """discover_files(paths) minus the contents already in the ledger (or earlier in the list)."""
     files = discover_files(paths)
@@ -364,10 +375,11 @@ def _ingest_group(
         return [single(path, None) for path in paths]
     finally:
         timings.add("wait for reader", time.perf_counter() - started)
+    known = _known_contents(con, read.shas)
     seen: set[str] = set()
     keep: list[int] = []
     for index, sha in enumerate(read.shas):
-        if sha in seen or _loaded_path(con, sha) is not None or _set_aside_row(con, sha):
+        if sha in seen or sha in known:
             continue
         seen.add(sha)
         keep.append(index)
@@ -418,19 +430,20 @@ def _utc_now() -> datetime:
 
 
 def _next_loaded_at(con: duckdb.DuckDBPyConnection) -> datetime:
-    """The loaded_at of the file being loaded: now (UTC), but always after every loaded_at
-    already in the ledger (at least one microsecond), so that it is a strictly increasing
-    watermark even when the clock steps back or two files start within one microsecond.
+    """The loaded_at of the file being loaded (`_loaded_at_after` the ledger's latest).
     Called inside the file's transaction: DuckDB has one writer, so no other load can
     commit a later value in between."""
-    row = con.execute(
-        "select greatest(?::timestamp, max(loaded_at) + interval 1 microsecond) "
-        "from raw.loaded_files",
-        [_utc_now()],
-    ).fetchone()
-    assert row is not None and row[0] is not None
-    value: datetime = row[0]
-    return value
+    row = con.execute("select max(loaded_at) from raw.loaded_files").fetchone()
+    assert row is not None
+    return _loaded_at_after(row[0])
+
+
+def _loaded_at_after(latest: datetime | None) -> datetime:
+    """Now (UTC), but at least one microsecond after `latest` (the file loaded before), so
+    that loaded_at is a strictly increasing watermark even when the clock steps back or
+    two files start within one microsecond."""
+    now = _utc_now()
+    return now if latest is None else max(now, latest + timedelta(microseconds=1))
 
 
 class _Hasher:
@@ -1070,11 +1083,9 @@ class _GroupLoad(_FileLoad):
             con, read.paths[0], sum(read.sizes), None, "ndjson", timings, None, on_progress
         )
         self.read = read
-        self.chunk: LineChunk | None = None
 
     def _load_ndjson(self) -> None:
         chunk = self.read.chunk
-        self.chunk = chunk
         self.con.register(_CHUNK_VIEW, chunk.arrow_table())
         try:
             self._timed("validate", f"insert into {_sql.ROWS_TABLE} {self.fast_sql}")
@@ -1087,10 +1098,9 @@ class _GroupLoad(_FileLoad):
                 self.on_progress(path, size)
 
     def _members(self) -> list[_Member]:
-        # each file's loaded_at as _next_loaded_at gives it: now, after the file before
         stamps = [self.loaded_at]
         for _ in self.read.paths[1:]:
-            stamps.append(max(_utc_now(), stamps[-1] + timedelta(microseconds=1)))
+            stamps.append(_loaded_at_after(stamps[-1]))
         return [
             _Member(path, "ndjson", size, sha, stamp)
             for path, size, sha, stamp in zip(
@@ -1100,8 +1110,7 @@ class _GroupLoad(_FileLoad):
 
     def _insert_duplicates(self) -> None:
         tick = time.perf_counter()
-        assert self.chunk is not None
-        chunk = self.chunk
+        chunk = self.read.chunk
         dups = self.con.execute(
             f"select line_number from {_sql.DUPS_TABLE} order by line_number"
         ).fetchnumpy()
