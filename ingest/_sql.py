@@ -99,7 +99,7 @@ def _required(i: int) -> str:
     return (
         f"case when {p} is null then 'missing required field {f}' "
         f"when {p} = 'null' then 'required field {f} is null' "
-        f"when left({p}, 1) <> '\"' then '{f} must be a string, got ' || {_json_type(p)} "
+        f"when not starts_with({p}, '\"') then '{f} must be a string, got ' || {_json_type(p)} "
         f"when {s} = '' then 'required field {f} is empty' end"
     )
 
@@ -107,7 +107,7 @@ def _required(i: int) -> str:
 def _optional(i: int) -> str:
     f, p = FIELDS[i], f"p{i}"
     return (
-        f"case when {p} is not null and {p} <> 'null' and left({p}, 1) <> '\"' "
+        f"case when {p} is not null and {p} <> 'null' and not starts_with({p}, '\"') "
         f"then '{f} must be a string, got ' || {_json_type(p)} end"
     )
 
@@ -132,10 +132,10 @@ def _exact_length(n_fields: int) -> str:
     whitespace. Minified producer output passes; other lines get json_keys.
     """
     plain = " and ".join(
-        f"(p{i} is null or left(p{i}, 1) = '\"' or p{i} = 'null')" for i in range(n_fields - 1)
+        f"(p{i} is null or starts_with(p{i}, '\"') or p{i} = 'null')" for i in range(n_fields - 1)
     )
     last = n_fields - 1
-    props = f"(p{last} is null or p{last} = 'null' or left(p{last}, 1) = '{{')"
+    props = f"(p{last} is null or p{last} = 'null' or starts_with(p{last}, '{{'))"
     sizes = " + ".join(f"coalesce(strlen(p{i}) + {len(FIELDS[i]) + 4}, 0)" for i in range(n_fields))
     present = " + ".join(f"(p{i} is not null)::int" for i in range(n_fields))
     terminator = (
@@ -177,7 +177,7 @@ def validation_sql(
             f"else {_unique('json_keys(line)')} end) "
             f"and (kp is null or {_unique('kp')})"
         )
-        props_keys = "case when gate and left(p8, 1) = '{' then json_keys(j8) end"
+        props_keys = "case when gate and starts_with(p8, '{') then json_keys(j8) end"
         suspect = f"gate and {_matches_any('line', SUSPECT_PATTERNS)}"
         status = (
             f"case when not fast then {STATUS_SLOW} "
@@ -191,9 +191,12 @@ def validation_sql(
         status = f"case when reason is null then {STATUS_OK} else {STATUS_REJECT} end"
 
     pieces = ", ".join(f"v[{i + 1}]::varchar as p{i}" for i in range(len(FIELDS)))
+    # A string without escapes is its JSON text less the quotes: substring, as the [2:-2]
+    # slice is the costliest step of the query in DuckDB 2.0 (docs/benchmarks.md, Ingest).
     strings = ", ".join(
-        f"case when left(p{i}, 1) <> '\"' then null "
-        f"when contains(p{i}, '\\') then p{i} ->> '$' else p{i}[2:-2] end as s{i}"
+        f"case when not starts_with(p{i}, '\"') then null "
+        f"when contains(p{i}, '\\') then p{i} ->> '$' "
+        f"else substring(p{i}, 2, length(p{i}) - 2) end as s{i}"
         for i in range(8)
     )
     reason = ", ".join(
@@ -204,14 +207,14 @@ def validation_sql(
             _required(3),
             "case when ts is null then "
             f"'occurred_at ' || {_quoted('p3')} || ' is not a valid ISO 8601 timestamp' end",
-            "case when p4 is not null and p4 <> 'null' and left(p4, 1) <> '\"' "
+            "case when p4 is not null and p4 <> 'null' and not starts_with(p4, '\"') "
             f"then 'source must be a string, got ' || {_json_type('p4')} "
             "when s4 not in ('', 'widget', 'server') "
             f'then \'source must be "widget" or "server", got \' || {_quoted("p4")} end',
             _optional(5),
             _optional(6),
             _optional(7),
-            "case when p8 is not null and p8 <> 'null' and left(p8, 1) <> '{' "
+            "case when p8 is not null and p8 <> 'null' and not starts_with(p8, '{') "
             f"then 'properties must be an object, got ' || {_json_type('p8')} end",
         ]
     )
@@ -222,7 +225,7 @@ select line_number, {status} as status, reason,
     case when s4 = 'server' then 'server' else 'widget' end as source,
     nullif(s5, '') as conversation_id, nullif(s6, '') as customer_id,
     nullif(s7, '') as flow_id,
-    case when left(p8, 1) = '{{' then j8 else '{{}}'::json end as properties
+    case when starts_with(p8, '{{') then j8 else '{{}}'::json end as properties
 from (
     select *, case
         when not gate then 'not valid JSON: the warehouse JSON reader rejected the line'
