@@ -1,10 +1,27 @@
 {#- Outcomes and revenue per workspace, local day (workspace time zone), goal,
     display currency and base currency. Revenue breaks down by display currency;
     base revenue rolls into the base currency. Revenue of a group without any value
-    is null (goals that only count), not 0. -#}
+    is null (goals that only count), not 0.
+
+    Time zone conversion is the costly step, so it is done per hour, not per outcome:
+    outcomes are first summed per UTC hour, and an hour whose local clock stays on one
+    date and runs evenly through it (no midnight and no change of offset inside the
+    hour) is dated as a whole. The outcomes of the other hours (a zone with a half-hour
+    offset, an offset change inside the hour) are dated one by one. Counts and exact
+    decimal sums add up the same either way. -#}
+{%- set keys = ['workspace_id', 'goal_code', 'currency', 'base_currency'] -%}
+{%- set money = goals_analytics.money_type() -%}
+{#- Each part of a day's figures: summed per hour or per date, then over the day. -#}
+{%- set sums = ['value', 'base_value'] -%}
+{%- set part_columns = keys + ['outcome_date', 'outcomes', 'chat_driven_outcomes'] -%}
+{%- for column in sums -%}
+    {%- for part in [column ~ '_sum', column ~ '_count', 'chat_driven_' ~ column ~ '_sum'] -%}
+        {%- do part_columns.append(part) -%}
+    {%- endfor -%}
+{%- endfor -%}
 with
 
-outcomes as (
+outcomes as {{ goals_analytics.not_materialized() }} (
 
     select * from {{ ref('fct_goal_outcomes') }}
 
@@ -16,7 +33,74 @@ workspaces as (
 
 ),
 
-localized as (
+hourly as (
+
+    select
+        {{ keys | join(', ') }},
+        date_trunc('hour', occurred_at) as utc_hour,
+        {{ goals_analytics.outcome_partial_sums(sums) }}
+
+    from outcomes
+    group by {{ keys | join(', ') }}, date_trunc('hour', occurred_at)
+
+),
+
+hours as (
+
+    select distinct
+        hourly.workspace_id,
+        hourly.utc_hour,
+        workspaces.time_zone
+
+    from hourly
+    inner join workspaces
+        on hourly.workspace_id = workspaces.workspace_id
+
+),
+
+hours_localized as (
+
+    select
+        workspace_id,
+        utc_hour,
+        {{ goals_analytics.to_local_timestamp('utc_hour', 'time_zone') }} as local_first,
+        {{ goals_analytics.to_local_timestamp(
+            'utc_hour + interval 1 hour - interval 1 microsecond', 'time_zone'
+        ) }} as local_last
+
+    from hours
+
+),
+
+hours_dated as (
+
+    select
+        workspace_id,
+        utc_hour,
+        cast(local_first as date) as outcome_date,
+        cast(local_first as date) = cast(local_last as date)
+        and local_last = local_first + interval 1 hour - interval 1 microsecond
+            as is_one_date
+
+    from hours_localized
+
+),
+
+whole_hours as (
+
+    select
+        hours_dated.outcome_date,
+        hourly.*
+
+    from hourly
+    inner join hours_dated
+        on hourly.workspace_id = hours_dated.workspace_id
+        and hourly.utc_hour = hours_dated.utc_hour
+    where hours_dated.is_one_date
+
+),
+
+split_hour_outcomes as (
 
     select
         outcomes.*,
@@ -24,8 +108,32 @@ localized as (
             as outcome_date
 
     from outcomes
+    inner join hours_dated
+        on outcomes.workspace_id = hours_dated.workspace_id
+        and date_trunc('hour', outcomes.occurred_at) = hours_dated.utc_hour
     inner join workspaces
         on outcomes.workspace_id = workspaces.workspace_id
+    where not hours_dated.is_one_date
+
+),
+
+split_hours as (
+
+    select
+        {{ keys | join(', ') }},
+        outcome_date,
+        {{ goals_analytics.outcome_partial_sums(sums) }}
+
+    from split_hour_outcomes
+    group by {{ keys | join(', ') }}, outcome_date
+
+),
+
+parts as (
+
+    select {{ part_columns | join(', ') }} from whole_hours
+    union all
+    select {{ part_columns | join(', ') }} from split_hours
 
 ),
 
@@ -37,8 +145,8 @@ final as (
         goal_code,
         currency,
         base_currency,
-        count(*) as outcomes,
-        count(*) filter (where is_chat_driven) as chat_driven_outcomes,
+        cast(sum(outcomes) as bigint) as outcomes,
+        cast(sum(chat_driven_outcomes) as bigint) as chat_driven_outcomes,
         {#- revenue is null for a group that holds no value (goals that only count): no
             sale, rather than a sale of 0; chat-driven revenue of a valued group is 0
             when none of its valued outcomes is chat-driven. The same rule for the
@@ -46,18 +154,18 @@ final as (
         -- sqlfluff cannot indent a loop whose last column has no comma
         -- noqa: disable=LT02
         {% for prefix, column in [('', 'value'), ('base_', 'base_value')] -%}
-            cast(sum({{ column }}) as {{ goals_analytics.money_type() }}) as {{ prefix }}revenue,
+            cast(sum({{ column }}_sum) as {{ money }}) as {{ prefix }}revenue,
             cast(
                 case
-                    when count({{ column }}) > 0
-                        then coalesce(sum({{ column }}) filter (where is_chat_driven), 0)
+                    when sum({{ column }}_count) > 0
+                        then coalesce(sum(chat_driven_{{ column }}_sum), 0)
                 end
-                as {{ goals_analytics.money_type() }}
+                as {{ money }}
             ) as chat_driven_{{ prefix }}revenue{{ ',' if not loop.last }}
         {% endfor %}
     -- noqa: enable=LT02
 
-    from localized
+    from parts
     group by workspace_id, outcome_date, goal_code, currency, base_currency
 
 )
