@@ -98,12 +98,13 @@ deduplicated as (
 
 reattributed as (
 
-    -- stored outcomes whose credit new chat activity may move
+    -- stored outcomes whose credit new chat activity may move (that test first: it
+    -- leaves few of the stored rows for the other two to probe)
     select {{ valued_columns | join(', ') }}
     from stored
-    where not {{ goals_analytics.keys_occur_in('goals_in_scope', 'stored', goal_keys) }}
+    where {{ goals_analytics.credit_may_move('stored', 'conversations_in_scope') }}
+        and not {{ goals_analytics.keys_occur_in('goals_in_scope', 'stored', goal_keys) }}
         and not {{ goals_analytics.keys_occur_in('candidates', 'stored', outcome_keys) }}
-        and {{ goals_analytics.credit_may_move('stored', 'conversations_in_scope') }}
 
 ),
 

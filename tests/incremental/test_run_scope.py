@@ -166,3 +166,39 @@ def test_a_scheduled_build_checks_the_keys_it_loaded_against_every_key(setup: Se
         project.dbt("build", "--exclude-resource-type", "unit_test")
     log = log_path.read_text(encoding="utf-8")
     assert "Failure in test unique_combination_stg_telemetry__events_workspace_id__event_id" in log
+
+
+def test_a_scheduled_build_checks_the_outcomes_it_wrote_against_every_outcome(
+    setup: Setup,
+) -> None:
+    project = setup.project
+    project.reset(setup.loaded)
+    project.build()
+    # a second row with the id of an outcome this run wrote (under another event id, so
+    # that the mart's delete+insert by key would not have removed it)
+    execute_sql(
+        project.db_path,
+        "insert into marts.fct_goal_outcomes select * replace (event_id || '-copy' as event_id)"
+        " from marts.fct_goal_outcomes where outcome_id in (select outcome_id"
+        " from marts.fct_goal_outcomes order by occurred_at desc limit 1)",
+    )
+    (written,) = _query(
+        project.db_path,
+        "select count(*) from intermediate.int_goal_outcomes_attributed"
+        " where run_id = (select run_id from intermediate.int_run_limits)"
+        " and (workspace_id, goal_code, event_id) in (select workspace_id, goal_code,"
+        " event_id from marts.fct_goal_outcomes order by occurred_at desc limit 1)",
+    )[0]
+    assert written == 1, "the latest outcome is one this run wrote"
+    log_path = project.target / "logs" / "dbt.log"
+    log_path.unlink(missing_ok=True)
+    with pytest.raises(AssertionError):
+        project.dbt("build", "--select", "unique_combination_fct_goal_outcomes_outcome_id")
+    log = log_path.read_text(encoding="utf-8")
+    assert "Failure in test unique_combination_fct_goal_outcomes_outcome_id" in log
+    assert "where run_id >= (select run_id from" in _compiled_test(project.target)
+
+
+def _compiled_test(target: Path) -> str:
+    (path,) = target.glob("compiled/**/unique_combination_fct_goal_outcomes_outcome_id.sql")
+    return path.read_text(encoding="utf-8")
