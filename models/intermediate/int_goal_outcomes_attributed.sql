@@ -102,7 +102,8 @@ reattributed as (
     -- leaves few of the stored rows for the other two to probe)
     select {{ valued_columns | join(', ') }}
     from stored
-    where {{ goals_analytics.credit_may_move('stored', 'conversations_in_scope') }}
+    where
+        {{ goals_analytics.credit_may_move('stored', 'conversations_in_scope') }}
         and not {{ goals_analytics.keys_occur_in('goals_in_scope', 'stored', goal_keys) }}
         and not {{ goals_analytics.keys_occur_in('candidates', 'stored', outcome_keys) }}
 
