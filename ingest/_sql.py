@@ -191,8 +191,9 @@ def validation_sql(
         status = f"case when reason is null then {STATUS_OK} else {STATUS_REJECT} end"
 
     pieces = ", ".join(f"v[{i + 1}]::varchar as p{i}" for i in range(len(FIELDS)))
-    # A string without escapes is its JSON text less the quotes: substring, as the [2:-2]
-    # slice is the costliest step of the query in DuckDB 2.0 (docs/benchmarks.md, Ingest).
+    # A string without escapes is its JSON text less the quotes: substring, not the [2:-2]
+    # slice, which took a sixth of the query's CPU in DuckDB 2.0 (docs/benchmarks.md,
+    # workload matrix).
     strings = ", ".join(
         f"case when not starts_with(p{i}, '\"') then null "
         f"when contains(p{i}, '\\') then p{i} ->> '$' "
