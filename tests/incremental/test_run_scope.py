@@ -160,11 +160,7 @@ def test_a_scheduled_build_checks_the_keys_it_loaded_against_every_key(setup: Se
         " (select max(loaded_at) + interval 1 second from raw.events) as loaded_at)"
         " from raw.events where loaded_at = (select min(loaded_at) from raw.events) limit 1",
     )
-    log_path = project.target / "logs" / "dbt.log"
-    log_path.unlink(missing_ok=True)
-    with pytest.raises(AssertionError):
-        project.dbt("build", "--exclude-resource-type", "unit_test")
-    log = log_path.read_text(encoding="utf-8")
+    log = _failed_build_log(project, "--exclude-resource-type", "unit_test")
     assert "Failure in test unique_combination_stg_telemetry__events_workspace_id__event_id" in log
 
 
@@ -174,31 +170,33 @@ def test_a_scheduled_build_checks_the_outcomes_it_wrote_against_every_outcome(
     project = setup.project
     project.reset(setup.loaded)
     project.build()
-    # a second row with the id of an outcome this run wrote (under another event id, so
+    # an outcome this run wrote, and a second row with its id under another event id (so
     # that the mart's delete+insert by key would not have removed it)
+    ((outcome_id,),) = _query(
+        project.db_path,
+        "select outcome_id from marts.fct_goal_outcomes"
+        " inner join intermediate.int_goal_outcomes_attributed as stored"
+        " using (workspace_id, goal_code, event_id)"
+        " where stored.run_id = (select run_id from intermediate.int_run_limits)"
+        " order by outcome_id limit 1",
+    )
     execute_sql(
         project.db_path,
         "insert into marts.fct_goal_outcomes select * replace (event_id || '-copy' as event_id)"
-        " from marts.fct_goal_outcomes where outcome_id in (select outcome_id"
-        " from marts.fct_goal_outcomes order by occurred_at desc limit 1)",
+        f" from marts.fct_goal_outcomes where outcome_id = '{outcome_id}'",
     )
-    (written,) = _query(
-        project.db_path,
-        "select count(*) from intermediate.int_goal_outcomes_attributed"
-        " where run_id = (select run_id from intermediate.int_run_limits)"
-        " and (workspace_id, goal_code, event_id) in (select workspace_id, goal_code,"
-        " event_id from marts.fct_goal_outcomes order by occurred_at desc limit 1)",
-    )[0]
-    assert written == 1, "the latest outcome is one this run wrote"
+    log = _failed_build_log(project, "--select", "unique_combination_fct_goal_outcomes_outcome_id")
+    assert "Failure in test unique_combination_fct_goal_outcomes_outcome_id" in log
+    (compiled,) = project.target.glob(
+        "compiled/**/unique_combination_fct_goal_outcomes_outcome_id.sql"
+    )
+    assert "where run_id >= (select run_id from" in compiled.read_text(encoding="utf-8")
+
+
+def _failed_build_log(project: Project, *args: str) -> str:
+    """dbt's log of a `dbt build` that fails."""
     log_path = project.target / "logs" / "dbt.log"
     log_path.unlink(missing_ok=True)
     with pytest.raises(AssertionError):
-        project.dbt("build", "--select", "unique_combination_fct_goal_outcomes_outcome_id")
-    log = log_path.read_text(encoding="utf-8")
-    assert "Failure in test unique_combination_fct_goal_outcomes_outcome_id" in log
-    assert "where run_id >= (select run_id from" in _compiled_test(project.target)
-
-
-def _compiled_test(target: Path) -> str:
-    (path,) = target.glob("compiled/**/unique_combination_fct_goal_outcomes_outcome_id.sql")
-    return path.read_text(encoding="utf-8")
+        project.dbt("build", *args)
+    return log_path.read_text(encoding="utf-8")
