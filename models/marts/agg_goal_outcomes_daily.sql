@@ -11,14 +11,7 @@
     decimal sums add up the same either way. -#}
 {%- set keys = ['workspace_id', 'goal_code', 'currency', 'base_currency'] -%}
 {%- set money = goals_analytics.money_type() -%}
-{#- Each part of a day's figures: summed per hour or per date, then over the day. -#}
 {%- set sums = ['value', 'base_value'] -%}
-{%- set part_columns = keys + ['outcome_date', 'outcomes', 'chat_driven_outcomes'] -%}
-{%- for column in sums -%}
-    {%- for part in [column ~ '_sum', column ~ '_count', 'chat_driven_' ~ column ~ '_sum'] -%}
-        {%- do part_columns.append(part) -%}
-    {%- endfor -%}
-{%- endfor -%}
 with
 
 outcomes as {{ goals_analytics.not_materialized() }} (
@@ -63,6 +56,7 @@ hours_localized as (
     select
         workspace_id,
         utc_hour,
+        time_zone,
         {{ goals_analytics.to_local_timestamp('utc_hour', 'time_zone') }} as local_first,
         {{ goals_analytics.to_local_timestamp(
             'utc_hour + interval 1 hour - interval 1 microsecond', 'time_zone'
@@ -77,6 +71,7 @@ hours_dated as (
     select
         workspace_id,
         utc_hour,
+        time_zone,
         cast(local_first as date) as outcome_date,
         cast(local_first as date) = cast(local_last as date)
         and local_last = local_first + interval 1 hour - interval 1 microsecond
@@ -89,8 +84,8 @@ hours_dated as (
 whole_hours as (
 
     select
-        hours_dated.outcome_date,
-        hourly.*
+        hourly.*,
+        hours_dated.outcome_date
 
     from hourly
     inner join hours_dated
@@ -104,36 +99,37 @@ split_hour_outcomes as (
 
     select
         outcomes.*,
-        {{ goals_analytics.to_local_date('outcomes.occurred_at', 'workspaces.time_zone') }}
+        hours_dated.utc_hour,
+        {{ goals_analytics.to_local_date('outcomes.occurred_at', 'hours_dated.time_zone') }}
             as outcome_date
 
     from outcomes
     inner join hours_dated
         on outcomes.workspace_id = hours_dated.workspace_id
         and date_trunc('hour', outcomes.occurred_at) = hours_dated.utc_hour
-    inner join workspaces
-        on outcomes.workspace_id = workspaces.workspace_id
     where not hours_dated.is_one_date
 
 ),
 
 split_hours as (
 
+    {#- the columns of whole_hours, in its order #}
     select
         {{ keys | join(', ') }},
-        outcome_date,
-        {{ goals_analytics.outcome_partial_sums(sums) }}
+        utc_hour,
+        {{ goals_analytics.outcome_partial_sums(sums) }},
+        outcome_date
 
     from split_hour_outcomes
-    group by {{ keys | join(', ') }}, outcome_date
+    group by {{ keys | join(', ') }}, utc_hour, outcome_date
 
 ),
 
 parts as (
 
-    select {{ part_columns | join(', ') }} from whole_hours
+    select * from whole_hours
     union all
-    select {{ part_columns | join(', ') }} from split_hours
+    select * from split_hours
 
 ),
 
