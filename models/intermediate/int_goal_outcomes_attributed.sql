@@ -96,16 +96,33 @@ deduplicated as (
 
 ),
 
+touched as {{ goals_analytics.materialized() }} (
+
+    -- the stored outcomes this run may change, found in one scan of them: those it
+    -- replaces (their goal is in scope, or a candidate has their key) and those whose
+    -- credit new chat activity may move
+    select *
+    from (
+        select
+            {{ valued_columns | join(', ') }},
+            (
+                {{ goals_analytics.keys_occur_in('goals_in_scope', 'stored', goal_keys) }}
+                or {{ goals_analytics.keys_occur_in('candidates', 'stored', outcome_keys) }}
+            ) as is_replaced,
+            {{ goals_analytics.credit_may_move('stored', 'conversations_in_scope') }}
+                as credit_may_move
+        from stored
+    ) as flagged
+    where is_replaced or credit_may_move
+
+),
+
 reattributed as (
 
-    -- stored outcomes whose credit new chat activity may move (that test first: it
-    -- leaves few of the stored rows for the other two to probe)
+    -- stored outcomes whose credit may move and that nothing replaces
     select {{ valued_columns | join(', ') }}
-    from stored
-    where
-        {{ goals_analytics.credit_may_move('stored', 'conversations_in_scope') }}
-        and not {{ goals_analytics.keys_occur_in('goals_in_scope', 'stored', goal_keys) }}
-        and not {{ goals_analytics.keys_occur_in('candidates', 'stored', outcome_keys) }}
+    from touched
+    where not is_replaced
 
 ),
 
@@ -122,12 +139,9 @@ removed as (
     -- stored outcomes that are gone: their goal is in scope, or a late event with the
     -- same dedupe value took their place
     select {{ valued_columns | join(', ') }}
-    from stored
-    where (
-        {{ goals_analytics.keys_occur_in('goals_in_scope', 'stored', goal_keys) }}
-        or {{ goals_analytics.keys_occur_in('candidates', 'stored', outcome_keys) }}
-    )
-    and not {{ goals_analytics.keys_occur_in('kept', 'stored', outcome_keys) }}
+    from touched
+    where is_replaced
+        and not {{ goals_analytics.keys_occur_in('kept', 'touched', outcome_keys) }}
 
 ),
 
