@@ -96,7 +96,13 @@ deduplicated as (
 
 ),
 
-touched as {{ goals_analytics.materialized() }} (
+{#- Computed once on a scheduled run, where two CTEs read it; left inline on a full run,
+    where nothing is stored: DuckDB then sees it is empty and skips the joins it feeds
+    (as a materialized CTE, the removals' test hashed every new outcome for nothing). #}
+{%- set touched_cte = goals_analytics.materialized() if is_incremental()
+    else goals_analytics.not_materialized() %}
+
+touched as {{ touched_cte }} (
 
     -- the stored outcomes this run may change, found in one scan of them: those it
     -- replaces (their goal is in scope, or a candidate has their key) and those whose
