@@ -96,30 +96,27 @@ deduplicated as (
 
 ),
 
-{#- Computed once on a scheduled run, where two CTEs read it; left inline on a full run,
-    where nothing is stored: DuckDB then sees it is empty and skips the joins it feeds
-    (as a materialized CTE, the removals' test hashed every new outcome for nothing). #}
+{#- A stored outcome the run replaces: its goal is in scope, or a candidate has its key. #}
+{%- set is_replaced -%}
+    ({{ goals_analytics.keys_occur_in('goals_in_scope', 'outcome', goal_keys) }}
+    or {{ goals_analytics.keys_occur_in('candidates', 'outcome', outcome_keys) }})
+{%- endset %}
+{#- `touched` is computed once on a scheduled run, where two CTEs read it; on a full run,
+    where nothing is stored, it stays inline: DuckDB then sees it is empty and skips the
+    joins it feeds (as a materialized CTE, the removals' test hashed every new outcome
+    for nothing). #}
 {%- set touched_cte = goals_analytics.materialized() if is_incremental()
     else goals_analytics.not_materialized() %}
 
 touched as {{ touched_cte }} (
 
     -- the stored outcomes this run may change, found in one scan of them: those it
-    -- replaces (their goal is in scope, or a candidate has their key) and those whose
-    -- credit new chat activity may move
-    select *
-    from (
-        select
-            {{ valued_columns | join(', ') }},
-            (
-                {{ goals_analytics.keys_occur_in('goals_in_scope', 'stored', goal_keys) }}
-                or {{ goals_analytics.keys_occur_in('candidates', 'stored', outcome_keys) }}
-            ) as is_replaced,
-            {{ goals_analytics.credit_may_move('stored', 'conversations_in_scope') }}
-                as credit_may_move
-        from stored
-    ) as flagged
-    where is_replaced or credit_may_move
+    -- replaces and those whose credit new chat activity may move
+    select {{ valued_columns | join(', ') }}
+    from stored as outcome
+    where
+        {{ is_replaced }}
+        or {{ goals_analytics.credit_may_move('outcome', 'conversations_in_scope') }}
 
 ),
 
@@ -127,8 +124,8 @@ reattributed as (
 
     -- stored outcomes whose credit may move and that nothing replaces
     select {{ valued_columns | join(', ') }}
-    from touched
-    where not is_replaced
+    from touched as outcome
+    where not {{ is_replaced }}
 
 ),
 
@@ -145,9 +142,10 @@ removed as (
     -- stored outcomes that are gone: their goal is in scope, or a late event with the
     -- same dedupe value took their place
     select {{ valued_columns | join(', ') }}
-    from touched
-    where is_replaced
-        and not {{ goals_analytics.keys_occur_in('kept', 'touched', outcome_keys) }}
+    from touched as outcome
+    where
+        {{ is_replaced }}
+        and not {{ goals_analytics.keys_occur_in('kept', 'outcome', outcome_keys) }}
 
 ),
 
