@@ -14,6 +14,14 @@
 {%- set valued_columns = goals_analytics.valued_columns() -%}
 {%- set goal_keys = ['workspace_id', 'goal_code'] -%}
 {%- set outcome_keys = goal_keys + ['event_id'] -%}
+{#- The CTEs the stored outcomes feed (the candidates, which include their rivals, and
+    the stored outcomes the run touches) are computed once on a scheduled run, where
+    more than one CTE reads them. On a full run nothing is stored: inline, DuckDB sees
+    that the stored part is empty and drops the joins it feeds, and the candidates are
+    the new matches read again rather than copied (materialized, the removals' test
+    hashed every new outcome for nothing). -#}
+{%- set materialized_when_stored = goals_analytics.materialized() if is_incremental()
+    else goals_analytics.not_materialized() -%}
 {%- if not is_incremental() -%}
     {{ goals_analytics.assert_full_run() }}
 {%- endif %}
@@ -81,7 +89,7 @@ rivals as (
 
 ),
 
-candidates as {{ goals_analytics.materialized() }} (
+candidates as {{ materialized_when_stored }} (
 
     select * from scoped_matches
     union all
@@ -101,14 +109,8 @@ deduplicated as (
     ({{ goals_analytics.keys_occur_in('goals_in_scope', 'outcome', goal_keys) }}
     or {{ goals_analytics.keys_occur_in('candidates', 'outcome', outcome_keys) }})
 {%- endset %}
-{#- `touched` is computed once on a scheduled run, where two CTEs read it; on a full run,
-    where nothing is stored, it stays inline: DuckDB then sees it is empty and skips the
-    joins it feeds (as a materialized CTE, the removals' test hashed every new outcome
-    for nothing). #}
-{%- set touched_cte = goals_analytics.materialized() if is_incremental()
-    else goals_analytics.not_materialized() %}
 
-touched as {{ touched_cte }} (
+touched as {{ materialized_when_stored }} (
 
     -- the stored outcomes this run may change, found in one scan of them: those it
     -- replaces and those whose credit new chat activity may move
