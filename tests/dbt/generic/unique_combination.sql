@@ -3,14 +3,17 @@
     first (one 64-bit value instead of the key's strings), then only the rows of
     repeated hashes by the key itself.
 
-    `changed_rows` (a condition on the model's rows, naming what this run wrote) or
-    `changed_keys` (a query of the keys of those rows, when the model cannot name them
-    by a column of its own): in an incremental `dbt build`, only those keys are checked,
-    each against every row. A scheduled run's key tests otherwise regroup every key of
-    the largest tables (docs/benchmarks.md, *Dropped for clarity*). Every row is checked
-    by the run that writes it; `dbt test` and a full refresh check them all. -#}
+    `changed_keys` (a query of the keys this run wrote) or `changed_rows` (a condition on
+    the model's rows naming them, short for the query of those rows): in an incremental
+    `dbt build`, only those keys are checked, each against every row. A scheduled run's
+    key tests otherwise regroup every key of the largest tables (docs/benchmarks.md,
+    *Dropped for clarity*). Every row is checked by the run that writes it; `dbt test`
+    and a full refresh check them all. -#}
 {% test unique_combination(model, columns, changed_rows=none, changed_keys=none) %}
-{%- set scoped = (changed_rows is not none or changed_keys is not none) and execute
+{%- if changed_keys is none and changed_rows is not none -%}
+    {%- set changed_keys = 'select * from ' ~ model ~ ' where ' ~ changed_rows -%}
+{%- endif -%}
+{%- set scoped = changed_keys is not none and execute
     and flags.WHICH == 'build' and not flags.FULL_REFRESH
     and goals_analytics.model_relation('int_run_limits') is not none %}
 
@@ -20,14 +23,8 @@ with
 
 checked_keys as (
 
-    {%- if changed_keys is not none %}
     select distinct {{ columns | join(', ') }}
     from ({{ changed_keys }}) as changed_keys
-    {%- else %}
-    select distinct {{ columns | join(', ') }}
-    from {{ model }}
-    where {{ changed_rows }}
-    {%- endif %}
 
 ),
 
