@@ -164,12 +164,16 @@ def validation_sql(
     extra = ", raw_text" if has_raw_text else ""
     extra += ", props_bad" if has_props_bad else ""
     if mode == "fast":
-        gate = (
-            "json_valid(line) and (starts_with(line, '{') "
-            "or regexp_matches(line, '^[ \\t\\r]+\\{'))"
+        # One parse per line: json_extract under try() yields NULL for a line DuckDB
+        # cannot read. A failing row sends its whole vector through try()'s row-by-row
+        # retry, so only lines shaped like one object ({ first, } last) are parsed; the
+        # rest (most malformed lines are truncated writes) go to the strict path unparsed.
+        shape = (
+            "starts_with(line, '{') and (suffix(line, '}' || chr(10)) or suffix(line, '}') "
+            "or suffix(line, '}' || chr(13) || chr(10)))"
         )
         if has_props_bad:
-            gate = f"not props_bad and {gate}"
+            shape = f"not props_bad and {shape}"
         fast = (
             f"(case when not gate then false "
             f"when not suspect and {_exact_length(len(FIELDS))} then true "
@@ -184,7 +188,7 @@ def validation_sql(
             f"when reason is null then {STATUS_OK} else {STATUS_REJECT} end"
         )
     else:
-        gate = "json_valid(line)"
+        shape = "true"
         fast = "gate"
         props_keys = "null::varchar[]"
         suspect = "false"
@@ -249,14 +253,12 @@ from (
                         from (
                             select *, {suspect} as suspect
                             from (
-                                select line_number, line, gate{extra}, {pieces}, v[9] as j8
+                                select line_number, line, v is not null as gate{extra},
+                                    {pieces}, v[9] as j8
                                 from (
-                                    select *, case when gate
-                                        then json_extract(line, {_PATHS}) end as v
-                                    from (
-                                        select line_number, line{extra}, {gate} as gate
-                                        from {source}
-                                    )
+                                    select line_number, line{extra}, case when {shape}
+                                        then try(json_extract(line, {_PATHS})) end as v
+                                    from {source}
                                 )
                             )
                         )
