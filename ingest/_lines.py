@@ -25,6 +25,7 @@ import numpy as np
 import numpy.typing as npt
 import pyarrow as pa
 
+from ingest import _arrow
 from ingest._strict import strip_terminator
 
 DEFAULT_CHUNK_BYTES = 64 << 20
@@ -136,7 +137,7 @@ class LineChunk:
                 if self.numbers is None
                 else self.numbers
             )
-            table = pa.table({"line_number": pa.array(numbers), "line": lines})
+            table = _arrow.table({"line_number": _arrow.int64s(numbers), "line": lines})
             self.table = pa.Table.from_batches(table.to_batches(max_chunksize=batch_rows))
         return self.table
 

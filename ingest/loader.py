@@ -31,7 +31,7 @@ import duckdb
 import numpy as np
 import pyarrow as pa
 
-from ingest import _killpoints, _sql
+from ingest import _arrow, _killpoints, _sql
 from ingest._lines import (
     DEFAULT_CHUNK_BYTES,
     FILE_SHIFT,
@@ -786,11 +786,11 @@ class _FileLoad:
     ) -> None:
         tick = time.perf_counter()
         if rejects:
-            table = pa.table(
+            table = _arrow.table(
                 {
-                    "line_number": pa.array([r[0] for r in rejects], pa.int64()),
-                    "reason": pa.array([r[1] for r in rejects], pa.string()),
-                    "raw_text": pa.array([r[2] for r in rejects], pa.string()),
+                    "line_number": _arrow.int64s([r[0] for r in rejects]),
+                    "reason": _arrow.strings([r[1] for r in rejects]),
+                    "raw_text": _arrow.strings([r[2] for r in rejects]),
                 }
             )
             self.con.register(_REJECTS_VIEW, table)
@@ -803,11 +803,11 @@ class _FileLoad:
             finally:
                 self.con.unregister(_REJECTS_VIEW)
         if checked:
-            table = pa.table(
+            table = _arrow.table(
                 {
-                    "line_number": pa.array([r[0] for r in checked], pa.int64()),
-                    "line": pa.array([r[1] for r in checked], pa.string()),
-                    "raw_text": pa.array([r[2] for r in checked], pa.string()),
+                    "line_number": _arrow.int64s([r[0] for r in checked]),
+                    "line": _arrow.strings([r[1] for r in checked]),
+                    "raw_text": _arrow.strings([r[2] for r in checked]),
                 }
             )
             self.con.register(_CHECKED_VIEW, table)
@@ -966,14 +966,14 @@ class _FileLoad:
     def _stage_files(self, members: list[_Member]) -> None:
         """The files of this transaction as a temp table, indexed as their line numbers
         say (`FILE_SHIFT`)."""
-        table = pa.table(
+        table = _arrow.table(
             {
-                "file_index": pa.array(range(len(members)), pa.int64()),
-                "file_sha256": pa.array([m.sha256 for m in members], pa.string()),
-                "file_path": pa.array([str(m.path) for m in members], pa.string()),
-                "file_format": pa.array([m.fmt for m in members], pa.string()),
-                "size_bytes": pa.array([m.size for m in members], pa.int64()),
-                "loaded_at": pa.array([m.loaded_at for m in members], pa.timestamp("us")),
+                "file_index": _arrow.int64s(range(len(members))),
+                "file_sha256": _arrow.strings([m.sha256 for m in members]),
+                "file_path": _arrow.strings([str(m.path) for m in members]),
+                "file_format": _arrow.strings([m.fmt for m in members]),
+                "size_bytes": _arrow.int64s([m.size for m in members]),
+                "loaded_at": _arrow.timestamps([m.loaded_at for m in members]),
             }
         )
         self.con.register(_FILES_VIEW, table)
@@ -1036,7 +1036,7 @@ class _FileLoad:
                 first, spans = self.spans[bisect.bisect_right(firsts, number) - 1]
                 start, stop = int(spans[number - first]), int(spans[number - first + 1])
                 texts.append(_raw_text(os.pread(handle.fileno(), stop - start, start)))
-        return pa.table({"line_number": numbers, "line": pa.array(texts, pa.string())})
+        return _arrow.table({"line_number": _arrow.int64s(numbers), "line": _arrow.strings(texts)})
 
     def _chunks_holding(self, numbers: np.ndarray) -> Iterator[pa.Table]:
         """(line_number, line) of every chunk that holds one of `numbers`, read again."""
@@ -1064,7 +1064,7 @@ class _FileLoad:
                     count, pa.py_buffer(spans - start), pa.py_buffer(data)
                 )
                 line_numbers = np.arange(first, first + count, dtype=np.int64)
-                yield pa.table({"line_number": line_numbers, "line": lines})
+                yield _arrow.table({"line_number": _arrow.int64s(line_numbers), "line": lines})
 
 
 class _GroupLoad(_FileLoad):
@@ -1117,7 +1117,9 @@ class _GroupLoad(_FileLoad):
         numbers = np.asarray(dups["line_number"], dtype=np.int64)
         if len(numbers):
             texts = [_raw_text(chunk.line_bytes(chunk.index_of(n))) for n in numbers.tolist()]
-            table = pa.table({"line_number": numbers, "line": pa.array(texts, pa.string())})
+            table = _arrow.table(
+                {"line_number": _arrow.int64s(numbers), "line": _arrow.strings(texts)}
+            )
             self._insert_duplicates_from(self._register(table))
         self.timings.add("duplicates", time.perf_counter() - tick)
 
