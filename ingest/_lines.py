@@ -101,6 +101,10 @@ class LineChunk:
     def last_number(self) -> int:
         return self.first_number + self.size - 1 if self.numbers is None else int(self.numbers[-1])
 
+    def number_at(self, index: int) -> int:
+        """The number of the line at `index` in this chunk."""
+        return self.first_line + index if self.numbers is None else int(self.numbers[index])
+
     def index_of(self, number: int) -> int:
         """The index in this chunk of the line numbered `number`."""
         if self.numbers is None:

@@ -154,24 +154,36 @@ def validation_sql(
     mode: Literal["fast", "checked"],
     has_raw_text: bool = False,
     has_props_bad: bool = False,
+    parse_once: bool = True,
 ) -> str:
     """A SELECT producing ROWS_TABLE's columns for every row of `source`.
 
     `fast`: raw lines; the ones DuckDB cannot vouch for get status slow.
     `checked`: lines the strict Python path already vetted (strictness, keys).
+    `parse_once`: parse each line once, under try(); for lines where malformed JSON is
+    rare (see below). Otherwise `json_valid` checks each line before it is parsed.
     """
     raw_text = "raw_text" if has_raw_text else r"regexp_replace(line, '\r?\n?$', '')"
     extra = ", raw_text" if has_raw_text else ""
     extra += ", props_bad" if has_props_bad else ""
     if mode == "fast":
-        # One parse per line: json_extract under try() yields NULL for a line DuckDB
-        # cannot read. A failing row sends its whole vector through try()'s row-by-row
-        # retry, so only lines shaped like one object ({ first, } last) are parsed; the
-        # rest (most malformed lines are truncated writes) go to the strict path unparsed.
-        shape = (
-            "starts_with(line, '{') and (suffix(line, '}' || chr(10)) or suffix(line, '}') "
-            "or suffix(line, '}' || chr(13) || chr(10)))"
-        )
+        if parse_once:
+            # json_extract under try() yields NULL for a line DuckDB cannot read. One
+            # such line sends its whole vector (2,048 lines) through try()'s row-by-row
+            # retry: only lines shaped like one object ({ first, } last) are parsed, the
+            # rest (truncated writes) go to the strict path unparsed, and the loader
+            # turns parse_once off where slow lines are not rare (`_FileLoad._validate`).
+            shape = (
+                "starts_with(line, '{') and (suffix(line, '}' || chr(10)) "
+                "or suffix(line, '}') or suffix(line, '}' || chr(13) || chr(10)))"
+            )
+            extract = f"try(json_extract(line, {_PATHS}))"
+        else:
+            shape = (
+                "json_valid(line) and (starts_with(line, '{') "
+                "or regexp_matches(line, '^[ \\t\\r]+\\{'))"
+            )
+            extract = f"json_extract(line, {_PATHS})"
         if has_props_bad:
             shape = f"not props_bad and {shape}"
         fast = (
@@ -189,6 +201,7 @@ def validation_sql(
         )
     else:
         shape = "true"
+        extract = f"try(json_extract(line, {_PATHS}))"
         fast = "gate"
         props_keys = "null::varchar[]"
         suspect = "false"
@@ -257,7 +270,7 @@ from (
                                     {pieces}, v[9] as j8
                                 from (
                                     select line_number, line{extra}, case when {shape}
-                                        then try(json_extract(line, {_PATHS})) end as v
+                                        then {extract} end as v
                                     from {source}
                                 )
                             )

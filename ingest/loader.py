@@ -66,6 +66,8 @@ _COUNTS_TABLE = "__goals_ingest_counts"
 _FILE_INDEX = f"({{}}.line_number >> {FILE_SHIFT})"
 _LINE = f"({{}}.line_number & {(1 << FILE_SHIFT) - 1})"
 _FEW_DUPLICATES = 20_000  # up to this many, a duplicate's line is read on its own
+PROBE_ROWS = 16_384  # `_FileLoad._validate`: the first lines of a file or group, on their own
+PROBE_RARE = 20_000  # slow lines stay rare while at most one line in this many is slow
 
 
 class IngestError(Exception):
@@ -688,7 +690,8 @@ class _FileLoad:
         self.fmt = fmt
         self.timings = timings
         self.loaded_at = datetime.min  # set inside the transaction (run)
-        self.fast_sql = _sql.validation_sql(_CHUNK_VIEW, mode="fast")
+        self.parse_once = True  # `_validate`
+        self.probed = False
         self.checked_sql = _sql.validation_sql(_CHECKED_VIEW, mode="checked", has_raw_text=True)
 
     # -- timing helper
@@ -709,9 +712,34 @@ class _FileLoad:
         return self._finish()
 
     # -- NDJSON
+    def _validate(self, chunk: LineChunk) -> None:
+        """The chunk's lines into the staging table, the slow ones through the strict path.
+
+        Lines are parsed once (`validation_sql(parse_once=True)`) while slow lines are
+        rare: a malformed line costs that query a row-by-row retry of its whole vector,
+        dearer than checking every line of it with `json_valid` first. The first rows of
+        a file or group are validated on their own, as a probe: where more than one line
+        in PROBE_RARE is slow, the rest of the file is checked first."""
+        table = chunk.arrow_table()
+        pieces = [(0, table.num_rows)]
+        if not self.probed and table.num_rows > PROBE_ROWS:
+            pieces = [(0, PROBE_ROWS), (PROBE_ROWS, table.num_rows)]
+        self.probed = True
+        for start, stop in pieces:
+            sql = _sql.validation_sql(_CHUNK_VIEW, mode="fast", parse_once=self.parse_once)
+            self.con.register(_CHUNK_VIEW, table.slice(start, stop - start))
+            try:
+                self._timed("validate", f"insert into {_sql.ROWS_TABLE} {sql}")
+            finally:
+                self.con.unregister(_CHUNK_VIEW)
+            _killpoints.reached("chunk-validated")
+            if stop > start:
+                slow = self._slow_path(chunk, chunk.number_at(start), chunk.number_at(stop - 1))
+                if slow * PROBE_RARE > stop - start:
+                    self.parse_once = False
+
     def _load_ndjson(self) -> None:
         assert self.prefetcher is not None
-        insert_fast = f"insert into {_sql.ROWS_TABLE} {self.fast_sql}"
         chunks = iter(self.prefetcher)
         while True:
             tick = time.perf_counter()
@@ -723,13 +751,7 @@ class _FileLoad:
                 break
             try:
                 self.spans.append((chunk.first_line, chunk.line_spans()))
-                self.con.register(_CHUNK_VIEW, chunk.arrow_table())
-                try:
-                    self._timed("validate", insert_fast)
-                finally:
-                    self.con.unregister(_CHUNK_VIEW)
-                _killpoints.reached("chunk-validated")
-                self._slow_path(chunk)
+                self._validate(chunk)
             finally:
                 chunk.release()
             if self.on_progress is not None:
@@ -751,12 +773,13 @@ class _FileLoad:
         _check_known(self.con, sha)
         self.sha = sha
 
-    def _slow_path(self, chunk: LineChunk) -> None:
+    def _slow_path(self, chunk: LineChunk, low: int, high: int) -> int:
+        """Decide the chunk's slow lines numbered `low` to `high`; how many there were."""
         tick = time.perf_counter()
-        numbers = self._slow_numbers(chunk.first_number, chunk.last_number)
+        numbers = self._slow_numbers(low, high)
         if not len(numbers):
             self.timings.add("slow path", time.perf_counter() - tick)
-            return
+            return 0
         rejects: list[tuple[int, str, str]] = []
         checked: list[tuple[int, str, str]] = []
         for number in numbers.tolist():
@@ -771,6 +794,7 @@ class _FileLoad:
                 checked.append((number, text, text))
         self.timings.add("slow path", time.perf_counter() - tick)
         self._store_slow(rejects, checked)
+        return len(numbers)
 
     def _slow_numbers(self, low: int, high: int) -> np.ndarray:
         result = self.con.execute(
@@ -1086,13 +1110,7 @@ class _GroupLoad(_FileLoad):
 
     def _load_ndjson(self) -> None:
         chunk = self.read.chunk
-        self.con.register(_CHUNK_VIEW, chunk.arrow_table())
-        try:
-            self._timed("validate", f"insert into {_sql.ROWS_TABLE} {self.fast_sql}")
-        finally:
-            self.con.unregister(_CHUNK_VIEW)
-        _killpoints.reached("chunk-validated")
-        self._slow_path(chunk)
+        self._validate(chunk)
         if self.on_progress is not None:
             for path, size in zip(self.read.paths, self.read.sizes, strict=True):
                 self.on_progress(path, size)

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import duckdb
 
+from ingest.loader import PROBE_ROWS
 from tests.ingest.helpers import line, load, rejects, write
 
 HEAD = '{"event_id":"a","workspace_id":"ws","name":"n","occurred_at":"2026-03-01T10:00:00Z"'
@@ -75,3 +76,22 @@ def test_both_paths_store_the_same(con: duckdb.DuckDBPyConnection, tmp_path: Pat
     ).fetchall()
     assert len(rows) == 2
     assert rows[0] == rows[1]
+
+
+def test_malformed_objects_that_are_not_rare(
+    con: duckdb.DuckDBPyConnection, tmp_path: Path
+) -> None:
+    # Lines shaped like one object but not JSON: one in ten. The loader parses each line
+    # once until its probe (the first PROBE_ROWS lines) shows they are not rare, then
+    # checks the rest with json_valid first; lines on both sides of the switch count.
+    lines = [
+        (HEAD + ',"properties":{"n":tru}}') if i % 10 == 0 else line(event_id=f"e{i}")
+        for i in range(PROBE_ROWS + 5_000)
+    ]
+    [result] = load(con, write(tmp_path / "in.ndjson", lines))
+    bad = len(range(0, len(lines), 10))
+    assert (result.read, result.accepted, result.rejected) == (len(lines), len(lines) - bad, bad)
+    reasons = {r[1] for r in rejects(con)}
+    assert len(reasons) == 1 and reasons.pop().startswith("not valid JSON")
+    (last,) = con.execute("select max(line_number) from raw.event_rejects").fetchone() or (0,)
+    assert last == (len(lines) - 1) // 10 * 10 + 1  # the last malformed line, 1-based
