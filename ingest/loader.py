@@ -923,18 +923,27 @@ class _FileLoad:
             """,
         )
         _killpoints.reached("before-events")
+        # One file's sha256 and loaded_at are parameters, which DuckDB keeps as one
+        # constant per vector; joined from the files table (a group's) they are a value
+        # per row for the compression of raw.events to analyse.
+        file_sha256, loaded_at, params = "f.file_sha256", "f.loaded_at", []
+        files_join = f"join {files} f on f.file_index = {_FILE_INDEX.format('r')}"
+        if len(members) == 1:
+            file_sha256, loaded_at, files_join = "?", "?", ""
+            params = [members[0].sha256, members[0].loaded_at]
         self._timed(
             "insert events",
             f"""
             insert into raw.events
             select r.workspace_id, r.event_id, r.name, r.occurred_at, r.source,
                 r.conversation_id, r.customer_id, r.flow_id, r.properties,
-                f.file_sha256, {_LINE.format("r")}, f.loaded_at
+                {file_sha256}, {_LINE.format("r")}, {loaded_at}
             from {rows} r
-            join {files} f on f.file_index = {_FILE_INDEX.format("r")}
+            {files_join}
             anti join {dups} d using (line_number)
             where r.status = {ok}
             """,
+            params,
         )
         _killpoints.reached("after-events")
         self._timed(
