@@ -925,7 +925,10 @@ class _FileLoad:
         _killpoints.reached("before-events")
         # One file's sha256 and loaded_at are parameters, which DuckDB keeps as one
         # constant per vector; joined from the files table (a group's) they are a value
-        # per row for the compression of raw.events to analyse.
+        # per row for the compression of raw.events to analyse. The duplicates are left
+        # out with `not in` (line numbers are never null): as an anti join, DuckDB joined
+        # a group's files first and then hashed all of its lines to probe them with the
+        # few duplicates.
         file_sha256, loaded_at, params = "f.file_sha256", "f.loaded_at", []
         files_join = f"join {files} f on f.file_index = {_FILE_INDEX.format('r')}"
         if len(members) == 1:
@@ -940,8 +943,7 @@ class _FileLoad:
                 {file_sha256}, {_LINE.format("r")}, {loaded_at}
             from {rows} r
             {files_join}
-            anti join {dups} d using (line_number)
-            where r.status = {ok}
+            where r.status = {ok} and r.line_number not in (select line_number from {dups})
             """,
             params,
         )
