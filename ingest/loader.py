@@ -718,8 +718,9 @@ class _FileLoad:
         Lines are parsed once (`validation_sql(parse_once=True)`) while slow lines are
         rare: a malformed line costs that query a row-by-row retry of its whole vector,
         dearer than checking every line of it with `json_valid` first. The first rows of
-        a file or group are validated on their own, as a probe: where more than one line
-        in PROBE_RARE is slow, the rest of the file is checked first."""
+        a file or group are validated on their own, as a probe; once the probe or a later
+        chunk has more than one slow line in PROBE_RARE, the rest of the file or group is
+        checked with `json_valid` first."""
         table = chunk.arrow_table()
         pieces = [(0, table.num_rows)]
         if not self.probed and table.num_rows > PROBE_ROWS:
