@@ -9,7 +9,7 @@ buffers never do.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import numpy as np
 import numpy.typing as npt
@@ -37,7 +37,7 @@ def strings(values: Sequence[str]) -> pa.Array:
 def timestamps(values: Sequence[datetime]) -> pa.Array:
     """A timestamp column (microseconds, naive: the values are UTC)."""
     epoch = datetime(1970, 1, 1)
-    micros = [(value - epoch) // _MICROSECOND for value in values]
+    micros = [(value - epoch) // timedelta(microseconds=1) for value in values]
     data = np.asarray(micros, dtype=np.int64)
     return pa.Array.from_buffers(pa.timestamp("us"), len(data), [None, pa.py_buffer(data)])
 
@@ -45,6 +45,3 @@ def timestamps(values: Sequence[datetime]) -> pa.Array:
 def table(columns: dict[str, pa.Array]) -> pa.Table:
     """A table of equally long columns."""
     return pa.Table.from_arrays(list(columns.values()), names=list(columns))
-
-
-_MICROSECOND = datetime(1970, 1, 1, 0, 0, 0, 1) - datetime(1970, 1, 1)

@@ -93,14 +93,6 @@ class LineChunk:
     def size(self) -> int:
         return len(self.offsets) - 1
 
-    @property
-    def first_number(self) -> int:
-        return self.first_line if self.numbers is None else int(self.numbers[0])
-
-    @property
-    def last_number(self) -> int:
-        return self.first_number + self.size - 1 if self.numbers is None else int(self.numbers[-1])
-
     def number_at(self, index: int) -> int:
         """The number of the line at `index` in this chunk."""
         return self.first_line + index if self.numbers is None else int(self.numbers[index])
