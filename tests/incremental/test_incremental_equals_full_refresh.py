@@ -205,6 +205,30 @@ STRADDLED_CHAT = (
     ],
     [[], []],
 )  # fmt: skip
+# A customer credited by window comes back in a new conversation after both purchases
+# (v2: their credit stays with v1, the run need not write them) and chats late in
+# another one just before the second purchase (v3: its credit moves there). An in-chat
+# purchase's own conversation gets a late event naming an earlier flow (v4: the flow
+# the purchase carries moves).
+RETURNING_CUSTOMER = (
+    [
+        [
+            _line("r1", "page_view", "02T10:00:00", conversation_id="v1", customer_id="c1"),
+            _line("r2", "purchase", "02T12:00:00", source="server", customer_id="c1",
+                  properties={"amount": 4}),
+            _line("r3", "purchase", "03T12:00:00", source="server", customer_id="c1",
+                  properties={"amount": 5}),
+            _line("r4", "purchase", "02T10:00:00", conversation_id="v4", customer_id="c2",
+                  flow_id="f0", properties={"amount": 6}),
+        ],
+        [
+            _line("r5", "message_sent", "04T09:00:00", conversation_id="v2", customer_id="c1"),
+            _line("r6", "page_view", "03T11:00:00", conversation_id="v3", customer_id="c1"),
+            _line("r7", "message_sent", "02T09:00:00", conversation_id="v4", flow_id="f1"),
+        ],
+    ],
+    [[], []],
+)  # fmt: skip
 CONFIG_CHANGES = (
     [
         [
@@ -232,6 +256,7 @@ def project(tmp_path_factory: pytest.TempPathFactory) -> Project:
 @example(scenario=LATE_DEDUPE)
 @example(scenario=LATE_CHAT_AND_CUSTOMER_CHANGE)
 @example(scenario=STRADDLED_CHAT)
+@example(scenario=RETURNING_CUSTOMER)
 @example(scenario=CONFIG_CHANGES)
 def test_incremental_runs_equal_a_full_refresh(
     project: Project, scenario: tuple[list[list[str]], list[list[str]]]

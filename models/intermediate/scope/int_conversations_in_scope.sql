@@ -1,8 +1,8 @@
-{#- The conversations with events loaded in this run, with their customer as of now,
-    on an incremental run (a full run recomputes every credit anyway). A stored
-    outcome's credit can move when its own conversation, the conversation of its
-    latest chat activity, or (without a conversation of its own) a conversation of its
-    customer is among them. Its post-hook logs the run's scope, so it also waits for
+{#- The conversations with events loaded in this run, with their customer and first
+    chat activity as of now, on an incremental run (a full run recomputes every credit
+    anyway). A stored outcome's credit can move when its own conversation, the
+    conversation of its latest chat activity, or (without a conversation of its own) a
+    conversation of its customer with chat activity at or before it is among them. Its post-hook logs the run's scope, so it also waits for
     int_goals_in_scope. -#}
 -- depends_on: {{ ref('int_goals_in_scope') }}
 with
@@ -44,7 +44,8 @@ final as (
     select
         touched.workspace_id,
         touched.conversation_id,
-        conversations.customer_id
+        conversations.customer_id,
+        conversations.first_chat_activity_at
 
     from touched
     inner join conversations
