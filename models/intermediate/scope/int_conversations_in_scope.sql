@@ -2,8 +2,8 @@
     chat activity as of now, on an incremental run (a full run recomputes every credit
     anyway). A stored outcome's credit can move when its own conversation, the
     conversation of its latest chat activity, or (without a conversation of its own) a
-    conversation of its customer with chat activity at or before it is among them. Its post-hook logs the run's scope, so it also waits for
-    int_goals_in_scope. -#}
+    conversation of its customer with chat activity at or before it is among them. Its
+    post-hook logs the run's scope, so it also waits for int_goals_in_scope. -#}
 -- depends_on: {{ ref('int_goals_in_scope') }}
 with
 
