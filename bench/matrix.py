@@ -29,7 +29,11 @@ Prints per shape the outcomes per event, ingest seconds and MB/s, build seconds,
 run (ingest + build), the incremental run (ingest + build) and the peak RSS of the phases,
 each time also as a multiple of the floor (the incremental run: of the next day's floor).
 Writes ``bench/out/matrix-<events>[-<shapes>].json`` and ``bench/out/matrix-last.json``.
-Timings only mean something on a quiet machine.
+Timings only mean something on a quiet machine, and even a quiet one moves a tenth from one
+run to the next, the floor included: ``--repeat N`` runs the whole matrix N times, one round
+after another (so that a slow spell of the machine falls on every shape alike), and
+prints each figure's median over the rounds and every round's full run as a multiple of
+its own floor.
 """
 
 from __future__ import annotations
@@ -44,6 +48,7 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from statistics import median
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -62,7 +67,8 @@ DATA_DIR = "matrix-data"
 WORK_DIR = "matrix"
 # wide enough for the matrix table when the output goes to a file or a pipe
 console = Console(width=None if sys.stdout.isatty() else 160)
-SCHEMA_VERSION = 1
+#: 2: `repeat`, `medians` and each result's `round`
+SCHEMA_VERSION = 2
 #: The floor reads every field typed, as the load must.
 FLOOR_COLUMNS = {
     "event_id": "VARCHAR",
@@ -96,6 +102,7 @@ class ShapeResult:
     shape_key: str
     events: int
     seed: int
+    round: int = 1  # of --repeat
     files: int = 0
     history_bytes: int = 0
     next_day_events: int = 0
@@ -333,9 +340,36 @@ def _x(value: float | None) -> str:
     return "" if value is None else f" ({value:.1f}x)"
 
 
-def report(results: Sequence[ShapeResult], events: int) -> None:
-    table = Table(title=f"Workload matrix: {events:,} events per shape")
-    headers = (
+def median_summaries(results: Sequence[ShapeResult]) -> dict[str, dict[str, Any]]:
+    """Per shape, in the order of the results: the median of each summary figure over the
+    rounds that succeeded (a multiple of the floor: the median of the rounds' multiples,
+    each against the floor measured in its own round), how many rounds ran and succeeded,
+    and each round's full run as a multiple of its floor."""
+    rounds: dict[str, list[ShapeResult]] = {}
+    for result in results:
+        rounds.setdefault(result.shape, []).append(result)
+    medians: dict[str, dict[str, Any]] = {}
+    for name, runs in rounds.items():
+        done = [r for r in runs if r.ok]
+        figures: dict[str, Any] = {}
+        for key in done[0].summary if done else ():
+            values = [r.summary[key] for r in done if r.summary.get(key) is not None]
+            figures[key] = median(values) if values else None
+        figures["rounds"] = len(runs)
+        figures["rounds_ok"] = len(done)
+        figures["full_x_floor_by_round"] = [r.summary.get("full_x_floor") for r in runs]
+        medians[name] = figures
+    return medians
+
+
+def report(results: Sequence[ShapeResult], events: int, repeat: int = 1) -> None:
+    """The matrix table: one row per shape, its only round's figures or, with `repeat` > 1,
+    the medians over the rounds and each round's full run as a multiple of its floor."""
+    title = f"Workload matrix: {events:,} events per shape"
+    if repeat > 1:
+        title += f", medians of {repeat} rounds"
+    table = Table(title=title)
+    headers = [
         "shape",
         "outcomes",
         "out/event",
@@ -349,21 +383,29 @@ def report(results: Sequence[ShapeResult], events: int) -> None:
         "full s (x floor)",
         "next day s (x floor)",
         "peak RSS MB",
-    )
+    ]
+    if repeat > 1:
+        headers.append("rounds x floor")
     for header in headers:
-        if header == "shape":
+        if header in ("shape", "rounds x floor"):
             table.add_column(header, no_wrap=True)
         else:
             table.add_column(header, justify="right")
+    medians = median_summaries(results) if repeat > 1 else {}
+    shown: set[str] = set()
     for r in results:
-        s = r.summary
-        if r.error and not s.get("full_seconds"):
+        if r.shape in shown:
+            continue
+        shown.add(r.shape)
+        s = medians.get(r.shape, r.summary)
+        ok = all(other.ok for other in results if other.shape == r.shape)
+        if not s.get("full_seconds"):
             table.add_row(f"[red]{r.shape} (failed)", *[""] * (len(headers) - 1))
             continue
-        table.add_row(
-            r.shape if r.ok else f"[red]{r.shape} (failed)",
-            rb.fmt(r.outcomes, ",.0f"),
-            rb.fmt(r.outcomes_per_event, ".2f"),
+        row = [
+            r.shape if ok else f"[red]{r.shape} (failed)",
+            rb.fmt(s["outcomes"], ",.0f"),
+            rb.fmt(s["outcomes_per_event"], ".2f"),
             str(r.files),
             f"{r.history_bytes / 1e6:,.0f}",
             rb.fmt(s["floor_seconds"], ".2f"),
@@ -374,7 +416,10 @@ def report(results: Sequence[ShapeResult], events: int) -> None:
             rb.fmt(s["full_seconds"], ".2f") + _x(s["full_x_floor"]),
             rb.fmt(s["incremental_seconds"], ".2f") + _x(s["incremental_x_floor"]),
             rb.fmt(s["peak_rss_mb"], ",.0f"),
-        )
+        ]
+        if repeat > 1:
+            row.append(", ".join(rb.fmt(x, ".1f") for x in s["full_x_floor_by_round"]))
+        table.add_row(*row)
     console.print(table)
     console.print(
         "floor: DuckDB's bare typed read_json of the same files into a new database file; "
@@ -382,12 +427,19 @@ def report(results: Sequence[ShapeResult], events: int) -> None:
         "full = ingest + build (goals build --full-refresh, from the partial parse); "
         "next day = ingest of the next day's file + goals build, as a multiple of that "
         "file's floor. Peak RSS: the "
-        "largest of the phases' child processes.",
+        "largest of the phases' child processes."
+        + (
+            " Medians over the rounds that succeeded; a multiple of the floor is the "
+            "median of the rounds' multiples, each of its own round's floor."
+            if repeat > 1
+            else ""
+        ),
         style="dim",
     )
     for r in results:
         if r.error:
-            console.print(f"[red]{r.shape}: {r.error}")
+            where = f" (round {r.round})" if repeat > 1 else ""
+            console.print(f"[red]{r.shape}{where}: {r.error}")
 
 
 def result_file_name(events: int, shapes: Sequence[str], seed: int) -> str:
@@ -400,16 +452,24 @@ def result_file_name(events: int, shapes: Sequence[str], seed: int) -> str:
 
 
 def result_document(
-    results: Sequence[ShapeResult], events: int, seed: int, machine: dict[str, str]
+    results: Sequence[ShapeResult],
+    events: int,
+    seed: int,
+    machine: dict[str, str],
+    repeat: int = 1,
 ) -> dict[str, Any]:
+    """The result file: every round of every shape (`shapes`, each with its `round`) and,
+    per shape, the medians over the rounds (`medians`)."""
     return {
         "kind": "goals-bench-matrix",
         "schema_version": SCHEMA_VERSION,
         "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "events": events,
         "seed": seed,
+        "repeat": repeat,
         "machine": machine,
         "shapes": [asdict(r) for r in results],
+        "medians": median_summaries(results),
     }
 
 
@@ -444,6 +504,14 @@ def build_parser() -> argparse.ArgumentParser:
         "--shapes", help="comma-separated shape names (default: all of them, see below)"
     )
     parser.add_argument("--seed", type=int, default=wl.DEFAULT_SEED, help="random seed")
+    parser.add_argument(
+        "--repeat",
+        type=int,
+        default=1,
+        metavar="N",
+        help="run the whole matrix N times, round after round, and print each figure's "
+        "median and every round's full run as a multiple of its floor (default: 1)",
+    )
     parser.add_argument(
         "--keep",
         action="store_true",
@@ -483,6 +551,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.error(str(error))
     if args.events < 100:
         parser.error("--events must be at least 100")
+    if args.repeat < 1:
+        parser.error("--repeat must be at least 1")
     OUT.mkdir(parents=True, exist_ok=True)
 
     if args.generate_only:
@@ -493,17 +563,24 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     machine = rb.machine_info()
     results = []
-    for shape in shapes:
-        try:
-            result = run_shape(shape, args.events, args.seed, keep=args.keep, root=args.work_dir)
+    for round_number in range(1, args.repeat + 1):
+        if args.repeat > 1:
+            console.print(f"[bold]Round {round_number} of {args.repeat}")
+        for shape in shapes:
+            try:
+                result = run_shape(
+                    shape, args.events, args.seed, keep=args.keep, root=args.work_dir
+                )
+            except (RuntimeError, OSError) as error:  # the data could not be generated
+                result = ShapeResult(
+                    shape.name, shape.description, shape.key(), args.events, args.seed
+                )
+                result.error = str(error)
+                result.summary = summarize(result)
+            result.round = round_number
             results.append(result)
-        except (RuntimeError, OSError) as error:  # the data could not be generated
-            failed = ShapeResult(shape.name, shape.description, shape.key(), args.events, args.seed)
-            failed.error = str(error)
-            failed.summary = summarize(failed)
-            results.append(failed)
-    report(results, args.events)
-    document = result_document(results, args.events, args.seed, machine)
+    report(results, args.events, args.repeat)
+    document = result_document(results, args.events, args.seed, machine, args.repeat)
     text = json.dumps(document, indent=2) + "\n"
     written = (
         [args.out]

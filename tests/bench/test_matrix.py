@@ -62,6 +62,54 @@ def test_summary_multiples_of_the_floor() -> None:
     assert summary["peak_rss_mb"] == 950.0
 
 
+def _round(
+    shape: str, number: int, floor: float, full: float, ok: bool = True
+) -> matrix.ShapeResult:
+    result = matrix.ShapeResult(shape, "", "k", 1000, 42, round=number, history_bytes=10**6)
+    result.floor.seconds = floor
+    result.full.ingest.seconds, result.full.build.seconds = 1.0, full - 1.0
+    result.ok = ok
+    result.summary = matrix.summarize(result)
+    return result
+
+
+def test_medians_over_rounds_pair_each_round_with_its_own_floor() -> None:
+    results = [
+        _round("middle", 1, floor=1.0, full=9.0),
+        _round("dense", 1, floor=1.0, full=10.0),
+        _round("middle", 2, floor=2.0, full=10.0),
+        _round("dense", 2, floor=1.0, full=30.0, ok=False),
+        _round("middle", 3, floor=1.0, full=12.0),
+        _round("dense", 3, floor=1.0, full=12.0),
+    ]
+    medians = matrix.median_summaries(results)
+    assert list(medians) == ["middle", "dense"]
+    middle = medians["middle"]
+    assert middle["full_seconds"] == 10.0 and middle["floor_seconds"] == 1.0
+    # the median of the rounds' multiples (9, 5, 12), not 10 s over a 1 s floor
+    assert middle["full_x_floor"] == 9.0
+    assert middle["full_x_floor_by_round"] == [9.0, 5.0, 12.0]
+    assert (middle["rounds"], middle["rounds_ok"]) == (3, 3)
+    # a failed round counts in the rounds and its multiple is shown, not in the medians
+    dense = medians["dense"]
+    assert dense["full_seconds"] == 11.0 and dense["full_x_floor"] == 11.0
+    assert (dense["rounds"], dense["rounds_ok"]) == (3, 2)
+    assert dense["full_x_floor_by_round"] == [10.0, 30.0, 12.0]
+
+
+def test_the_report_of_several_rounds(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(matrix, "console", matrix.Console(width=250))  # no wrapped cells
+    results = [_round("middle", n, floor=1.0, full=full) for n, full in ((1, 9.0), (2, 8.0))]
+    matrix.report(results, 1000, repeat=2)
+    text = capsys.readouterr().out
+    assert "medians of 2 rounds" in text and "rounds x floor" in text
+    assert "8.50 (8.5x)" in text  # the median full run and its multiple
+    assert "9.0, 8.0" in text  # each round's multiple
+    assert text.count("middle") == 1
+
+
 def test_unknown_shapes_and_help(capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit) as exit_info:
         matrix.main(["--shapes", "middle,nope"])
@@ -72,8 +120,12 @@ def test_unknown_shapes_and_help(capsys: pytest.CaptureFixture[str]) -> None:
     text = capsys.readouterr().out
     for shape in wl.SHAPES:
         assert shape in text
-    for word in ("floor", "--generate-only", "--keep", "peak RSS", "next day"):
+    for word in ("floor", "--generate-only", "--keep", "--repeat", "peak RSS", "next day"):
         assert word in text
+    with pytest.raises(SystemExit) as exit_info:
+        matrix.main(["--repeat", "0"])
+    assert exit_info.value.code == 2
+    assert "--repeat must be at least 1" in capsys.readouterr().err
 
 
 def test_the_project_copy_has_the_shapes_seeds(tmp_path: Path) -> None:
@@ -104,8 +156,12 @@ def test_a_tiny_matrix_run_end_to_end(tmp_path: Path) -> None:
     assert document["schema_version"] == matrix.SCHEMA_VERSION
     assert (document["events"], document["seed"]) == (events, wl.DEFAULT_SEED)
     assert {"cpus", "duckdb", "dbt-core", "DUCKDB_MEMORY_LIMIT"} <= set(document["machine"])
+    assert document["repeat"] == 1
     (shape,) = document["shapes"]
     assert shape["shape"] == "goal_dense" and shape["ok"] and shape["error"] is None
+    assert shape["round"] == 1
+    # one round: its medians are its own figures
+    assert document["medians"]["goal_dense"]["full_seconds"] == shape["summary"]["full_seconds"]
     assert set(shape["summary"]) == SUMMARY_KEYS
     assert shape["files"] == 8
     assert shape["floor"]["rows"] == events
