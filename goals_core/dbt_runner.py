@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from goals_core.collector import collector_paused
 from goals_core.paths import PROJECT_DIR
 from goals_core.target import LAKE_ENV, current_target, lake_path
 
@@ -92,11 +93,12 @@ def run_dbt(
     project_dir: Path = PROJECT_DIR,
     callbacks: Sequence[DbtCallback] = (),
 ) -> DbtOutcome:
-    """Invoke dbt in-process; `db_path` overrides DUCKDB_PATH for this call only;
+    """Invoke dbt in-process, with Python's garbage collector paused
+    (`goals_core.collector`); `db_path` overrides DUCKDB_PATH for this call only;
     `callbacks` receive dbt's events (progress displays)."""
-    from dbt.cli.main import dbtRunner
+    with collector_paused(), warehouse_env(db_path):
+        from dbt.cli.main import dbtRunner
 
-    with warehouse_env(db_path):
         result = dbtRunner(callbacks=list(callbacks)).invoke(
             dbt_args(command, *extra, project_dir=project_dir)
         )

@@ -58,12 +58,18 @@ def fingerprint_path(project: DbtProject) -> Path:
 
 
 def dbt_executable() -> str:
-    """The dbt of this virtualenv (a Makefile runs .venv/bin/python without the venv on
-    PATH), else dbt on PATH."""
-    beside = Path(sys.executable).with_name("dbt")
-    if beside.exists():
-        return str(beside)
-    return shutil.which("dbt") or "dbt"
+    """The dbt that Dagster's dbt step runs: `goals-dbt` (dbt's own command line with
+    Python's garbage collector paused, goals_core/collector.py) of this virtualenv (a
+    Makefile runs .venv/bin/python without the venv on PATH), else on PATH; plain dbt
+    when the project is not installed as a package."""
+    for name in ("goals-dbt", "dbt"):
+        beside = Path(sys.executable).with_name(name)
+        if beside.exists():
+            return str(beside)
+        found = shutil.which(name)
+        if found:
+            return found
+    return "dbt"
 
 
 def ensure_manifest(project: DbtProject) -> bool:
