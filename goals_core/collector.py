@@ -1,11 +1,10 @@
 """Python's cyclic garbage collector paused while dbt runs.
 
 dbt keeps its manifest, adapter cache and compiled nodes alive for the whole command, and
-every full collection walks all of them again, however little garbage there is: in a
-scheduled build of a 10M-event warehouse, five full collections took 0.4 s of a 9 s build
-(docs/benchmarks.md, *Workload matrix*). What a dbt command leaves as cyclic garbage is
-small (the build's peak RSS grew by about 40 MB), so it is collected when the command
-ends. Reference counting frees everything else as usual.
+every full collection walks all of them again, however little garbage there is; what a
+dbt command leaves as cyclic garbage is small next to DuckDB's memory, so it is collected
+when the command ends (measured in docs/benchmarks.md, *Workload matrix*). Reference
+counting frees everything else as usual.
 
 `goals build` (and every in-process dbt call of `goals_core.dbt_runner`) pauses it around
 its dbt call; Dagster's dbt step runs `goals-dbt` (`main` below), which is dbt's own
