@@ -59,13 +59,16 @@ def fingerprint_path(project: DbtProject) -> Path:
 
 def dbt_executable() -> str:
     """The dbt that Dagster's dbt step runs: `goals-dbt` (dbt's own command line with
-    Python's garbage collector paused, goals_core/collector.py) of this virtualenv (a
-    Makefile runs .venv/bin/python without the venv on PATH), else on PATH; plain dbt
-    when the project is not installed as a package."""
-    for name in ("goals-dbt", "dbt"):
+    Python's garbage collector paused, goals_core/collector.py), else plain dbt when the
+    project is not installed as a package; this virtualenv's first (a Makefile runs
+    .venv/bin/python without the venv on PATH, and another install's on PATH may hold
+    another dbt), then PATH's."""
+    names = ("goals-dbt", "dbt")
+    for name in names:
         beside = Path(sys.executable).with_name(name)
         if beside.exists():
             return str(beside)
+    for name in names:
         found = shutil.which(name)
         if found:
             return found

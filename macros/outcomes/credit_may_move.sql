@@ -6,7 +6,8 @@
     conversation's customer: the old customer's outcomes are those whose latest
     activity was in it), or - for an outcome without a conversation of its own,
     credited by customer - in a conversation of its customer whose chat activity
-    starts at or before the outcome: the attribution considers no other, and a
+    starts at or before the outcome: the attribution considers no other (the same
+    inclusive bound as attribute_outcomes' customer_conversations), and a
     conversation's activity only grows, so a conversation that starts later counted
     for the outcome neither before this run nor after it (the customer returning in a
     new conversation moves no earlier credit). -#}
