@@ -209,7 +209,7 @@ def validation_sql(
 
     pieces = ", ".join(f"v[{i + 1}]::varchar as p{i}" for i in range(len(FIELDS)))
     # A string without escapes is its JSON text less the quotes: substring, not the [2:-2]
-    # slice, which took a sixth of the query's CPU in DuckDB 2.0 (docs/benchmarks.md,
+    # slice, which took a sixth of the query's CPU in DuckDB 2.0 (docs/benchmarks-history.md,
     # workload matrix).
     strings = ", ".join(
         f"case when not starts_with(p{i}, '\"') then null "

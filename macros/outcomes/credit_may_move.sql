@@ -22,7 +22,7 @@
             {{ stored }}.conversation_id is null
             -- the earliest chat of its customer's conversations in scope, as a scalar
             -- subquery: DuckDB joins that by hash, an EXISTS with the inequality inside
-            -- it does not (docs/benchmarks.md, workload matrix)
+            -- it does not (docs/benchmarks-history.md, workload matrix)
             and {{ stored }}.occurred_at >= (
                 select min(customer_conversation.first_chat_activity_at)
                 from {{ conversations_in_scope }} as customer_conversation
