@@ -8,8 +8,16 @@
     the customer's conversations (int_conversations_summarized keeps first and last
     chat activity): a conversation whose activity all precedes the outcome offers its
     last activity, one whose activity began after it offers nothing, and only a
-    conversation still active at that moment is read event by event. -#}
+    conversation still active at that moment is read event by event, from the chat
+    activity since the earliest first chat of such a conversation. -#}
 {% macro attribute_outcomes(outcomes, conversations, events) -%}
+    {#- Computed on its own in a scheduled run, the chat activity since that bound is read
+        from the last days of events only: DuckDB pushes the bound into the scan of the
+        events, which it does not do once the bound's join is planned into the join with
+        the conversations. Inline in a full run, where the bound is the first chat ever
+        and a copy would hold every chat event. -#}
+    {%- set materialized_when_incremental = goals_analytics.materialized() if is_incremental()
+        else goals_analytics.not_materialized() -%}
     with
 
     deferred as (
@@ -34,6 +42,7 @@
             deferred.event_id,
             deferred.occurred_at,
             conversations.conversation_id,
+            conversations.first_chat_activity_at,
             conversations.last_chat_activity_at
 
         from deferred
@@ -41,6 +50,30 @@
             on deferred.workspace_id = conversations.workspace_id
             and deferred.customer_id = conversations.customer_id
         where conversations.first_chat_activity_at <= deferred.occurred_at
+
+    ),
+
+    active_since as (
+
+        -- the earliest first chat of a conversation still active after its outcome: no
+        -- chat activity such a conversation had is older
+        select min(first_chat_activity_at) as first_chat_activity_at
+        from customer_conversations
+        where last_chat_activity_at > occurred_at
+
+    ),
+
+    chat_activity as {{ materialized_when_incremental }} (
+
+        select
+            events.workspace_id,
+            events.conversation_id,
+            events.occurred_at
+
+        from {{ events }} as events
+        inner join active_since
+            on events.occurred_at >= active_since.first_chat_activity_at
+        where events.event_source = 'widget'
 
     ),
 
@@ -62,16 +95,15 @@
         select
             customer_conversations.workspace_id,
             customer_conversations.event_id,
-            events.occurred_at as activity_at,
-            events.conversation_id
+            chat_activity.occurred_at as activity_at,
+            chat_activity.conversation_id
 
         from customer_conversations
-        inner join {{ events }} as events
-            on customer_conversations.workspace_id = events.workspace_id
-            and customer_conversations.conversation_id = events.conversation_id
+        inner join chat_activity
+            on customer_conversations.workspace_id = chat_activity.workspace_id
+            and customer_conversations.conversation_id = chat_activity.conversation_id
         where customer_conversations.last_chat_activity_at > customer_conversations.occurred_at
-            and events.event_source = 'widget'
-            and events.occurred_at <= customer_conversations.occurred_at
+            and chat_activity.occurred_at <= customer_conversations.occurred_at
 
     ),
 
