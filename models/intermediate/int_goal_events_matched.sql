@@ -53,7 +53,11 @@ tested_keys as (
 
 ),
 
-trigger_events as (
+{#- Read twice, by the goals with conditions and by those without: inline, each read is
+    a scan of the events filtered at the source. DuckDB would otherwise copy every trigger
+    event with its properties, which at 10M events went to its temp files. #}
+
+trigger_events as {{ goals_analytics.not_materialized() }} (
 
     select
         {% for column in event_columns -%}
