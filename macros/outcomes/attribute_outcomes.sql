@@ -16,8 +16,6 @@
         events, which it does not do once the bound's join is planned into the join with
         the conversations. Inline in a full run, where the bound is the first chat ever
         and a copy would hold every chat event. -#}
-    {%- set materialized_when_incremental = goals_analytics.materialized() if is_incremental()
-        else goals_analytics.not_materialized() -%}
     with
 
     deferred as (
@@ -63,7 +61,7 @@
 
     ),
 
-    chat_activity as {{ materialized_when_incremental }} (
+    chat_activity as {{ goals_analytics.materialized_when_incremental() }} (
 
         select
             events.workspace_id,

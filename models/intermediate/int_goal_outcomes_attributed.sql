@@ -20,8 +20,6 @@
     that the stored part is empty and drops the joins it feeds, and the candidates are
     the new matches read again rather than copied (materialized, the removals' test
     hashed every new outcome for nothing). -#}
-{%- set materialized_when_stored = goals_analytics.materialized() if is_incremental()
-    else goals_analytics.not_materialized() -%}
 {%- if not is_incremental() -%}
     {{ goals_analytics.assert_full_run() }}
 {%- endif %}
@@ -89,7 +87,7 @@ rivals as (
 
 ),
 
-candidates as {{ materialized_when_stored }} (
+candidates as {{ goals_analytics.materialized_when_incremental() }} (
 
     select * from scoped_matches
     union all
@@ -110,7 +108,7 @@ deduplicated as (
     or {{ goals_analytics.keys_occur_in('candidates', 'outcome', outcome_keys) }})
 {%- endset %}
 
-touched as {{ materialized_when_stored }} (
+touched as {{ goals_analytics.materialized_when_incremental() }} (
 
     -- the stored outcomes this run may change, found in one scan of them: those it
     -- replaces and those whose credit new chat activity may move
