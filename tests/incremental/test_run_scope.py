@@ -190,7 +190,11 @@ def test_a_scheduled_build_checks_the_outcomes_it_wrote_against_every_outcome(
     (compiled,) = project.target.glob(
         "compiled/**/unique_combination_fct_goal_outcomes_outcome_id.sql"
     )
-    assert "where run_id >= (select run_id from" in compiled.read_text(encoding="utf-8")
+    sql = compiled.read_text(encoding="utf-8")
+    assert "where run_id >= (select run_id from" in sql
+    # the rows from the written outcomes' earliest occurred_at on (the copy has its
+    # original's, as every row of one outcome has)
+    assert "occurred_at >= (select min(occurred_at) from changed_keys)" in sql
 
 
 def _failed_build_log(project: Project, *args: str) -> str:

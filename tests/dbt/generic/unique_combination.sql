@@ -8,8 +8,13 @@
     `dbt build`, only those keys are checked, each against every row. A scheduled run's
     key tests otherwise regroup every key of the largest tables (docs/benchmarks.md,
     *Dropped for clarity*). Every row is checked by the run that writes it; `dbt test`
-    and a full refresh check them all. -#}
-{% test unique_combination(model, columns, changed_rows=none, changed_keys=none) %}
+    and a full refresh check them all.
+
+    `bounded_by`: a column whose value the key determines (an outcome's occurred_at is
+    its event's). A row that repeats a changed key then has that key's value, so the
+    check reads only the rows from the changed keys' earliest value on, and the database
+    skips the row groups that end before it. The changed keys' query must return it. -#}
+{% test unique_combination(model, columns, changed_rows=none, changed_keys=none, bounded_by=none) %}
 {%- if changed_keys is none and changed_rows is not none -%}
     {%- set changed_keys = 'select * from ' ~ model ~ ' where ' ~ changed_rows -%}
 {%- endif -%}
@@ -21,10 +26,17 @@ with
 
 {% if scoped %}
 
+changed_keys as {{ goals_analytics.materialized() }} (
+
+    select {{ (columns + ([bounded_by] if bounded_by is not none else [])) | join(', ') }}
+    from ({{ changed_keys }}) as changed_keys
+
+),
+
 checked_keys as (
 
     select distinct {{ columns | join(', ') }}
-    from ({{ changed_keys }}) as changed_keys
+    from changed_keys
 
 ),
 
@@ -36,6 +48,9 @@ checked as (
         on {% for column in columns -%}
             checked_rows.{{ column }} = checked_keys.{{ column }}{{ ' and ' if not loop.last }}
         {%- endfor %}
+    {%- if bounded_by is not none %}
+    where checked_rows.{{ bounded_by }} >= (select min({{ bounded_by }}) from changed_keys)
+    {%- endif %}
 
 ),
 
