@@ -108,15 +108,39 @@ deduplicated as (
     or {{ goals_analytics.keys_occur_in('candidates', 'outcome', outcome_keys) }})
 {%- endset %}
 
+{#- The earliest occurred_at of a stored outcome the run may change. One it replaces
+    has the key, so the event and occurred_at, of a new match (unless its goal is in
+    scope: then any outcome); a rival older than every new match wins its dedupe (the
+    earliest event does) and is kept as it is. One whose credit new chat activity may
+    move is no older than the start of a conversation in scope (its own, the one of its
+    latest chat, or one of its customer's that starts at or before it). The scan of the
+    stored outcomes skips the row groups that end before it. #}
+touched_since as {{ goals_analytics.materialized_when_incremental() }} (
+
+    select
+        case
+            when (select count(*) from goals_in_scope) > 0
+                then cast('0001-01-01' as timestamp)
+            else least(
+                (select min(occurred_at) from scoped_matches),
+                (select min(started_at) from conversations_in_scope)
+            )
+        end as occurred_at
+
+),
+
 touched as {{ goals_analytics.materialized_when_incremental() }} (
 
-    -- the stored outcomes this run may change, found in one scan of them: those it
-    -- replaces and those whose credit new chat activity may move
+    -- the stored outcomes this run may change, found in one scan of those since
+    -- touched_since: those it replaces and those whose credit new chat activity may move
     select {{ valued_columns | join(', ') }}
     from stored as outcome
     where
-        {{ is_replaced }}
-        or {{ goals_analytics.credit_may_move('outcome', 'conversations_in_scope') }}
+        outcome.occurred_at >= (select occurred_at from touched_since)
+        and (
+            {{ is_replaced }}
+            or {{ goals_analytics.credit_may_move('outcome', 'conversations_in_scope') }}
+        )
 
 ),
 

@@ -1,9 +1,10 @@
-{#- The conversations with events loaded in this run, with their customer and first
-    chat activity as of now, on an incremental run (a full run recomputes every credit
+{#- The conversations with events loaded in this run, with their customer, start and
+    first chat activity as of now, on an incremental run (a full run recomputes every credit
     anyway). A stored outcome's credit can move when its own conversation, the
     conversation of its latest chat activity, or (without a conversation of its own) a
-    conversation of its customer with chat activity at or before it is among them. Its
-    post-hook logs the run's scope, so it also waits for int_goals_in_scope. -#}
+    conversation of its customer with chat activity at or before it is among them; none
+    of those outcomes is older than the start of such a conversation. Its post-hook logs
+    the run's scope, so it also waits for int_goals_in_scope. -#}
 -- depends_on: {{ ref('int_goals_in_scope') }}
 with
 
@@ -45,6 +46,7 @@ final as (
         touched.workspace_id,
         touched.conversation_id,
         conversations.customer_id,
+        conversations.started_at,
         conversations.first_chat_activity_at
 
     from touched
