@@ -114,8 +114,10 @@ deduplicated as (
     earliest event does) and is kept as it is. One whose credit new chat activity may
     move is no older than the start of a conversation in scope (its own, the one of its
     latest chat, or one of its customer's that starts at or before it). The scan of the
-    stored outcomes skips the row groups that end before it. #}
-touched_since as {{ goals_analytics.materialized_when_incremental() }} (
+    stored outcomes skips the row groups that end before it. (On a full run nothing is
+    stored.) #}
+{%- if is_incremental() %}
+touched_since as {{ goals_analytics.materialized() }} (
 
     select
         case
@@ -128,6 +130,7 @@ touched_since as {{ goals_analytics.materialized_when_incremental() }} (
         end as occurred_at
 
 ),
+{%- endif %}
 
 touched as {{ goals_analytics.materialized_when_incremental() }} (
 
@@ -136,8 +139,11 @@ touched as {{ goals_analytics.materialized_when_incremental() }} (
     select {{ valued_columns | join(', ') }}
     from stored as outcome
     where
+        {% if is_incremental() -%}
         outcome.occurred_at >= (select occurred_at from touched_since)
-        and (
+        and
+        {% endif -%}
+        (
             {{ is_replaced }}
             or {{ goals_analytics.credit_may_move('outcome', 'conversations_in_scope') }}
         )
