@@ -24,11 +24,8 @@
     no longer stored at all. Otherwise nothing: a stored outcome is removed by a row
     flagged is_removed (above). -#}
 {% macro delete_vanished_outcomes(stored) -%}
-    {%- if is_incremental() and execute -%}
-        {%- set rebuilt = run_query(
-            "select coalesce(min(run_id) >= " ~ goals_analytics.run_scope().run_id ~ ", true) from " ~ stored
-        ).rows[0][0] -%}
-        {%- if rebuilt %}
+    {%- if is_incremental() -%}
+        {%- if goals_analytics.stored_outcomes_rebuilt(stored) %}
     delete from {{ this }}
     where (workspace_id, goal_code, event_id) not in (
         select

@@ -4,9 +4,10 @@
     is null (goals that only count), not 0.
 
     Time zone conversion is the costly step, so it is done per hour, not per outcome:
-    outcomes are first summed per UTC hour, and an hour whose local clock stays on one
-    date and runs evenly through it (no midnight and no change of offset inside the
-    hour) is dated as a whole. The outcomes of the other hours (a zone with a half-hour
+    the outcomes' sums per UTC hour (int_goal_outcome_sums_hourly, which a scheduled
+    run updates for the hours it changed) are dated as a whole when the hour's local
+    clock stays on one date and runs evenly through it (no midnight and no change of
+    offset inside the hour). The outcomes of the other hours (a zone with a half-hour
     offset, an offset change inside the hour) are dated one by one. Counts and exact
     decimal sums add up the same either way. -#}
 {%- set keys = ['workspace_id', 'goal_code', 'currency', 'base_currency'] -%}
@@ -14,7 +15,7 @@
 {%- set sums = ['value', 'base_value'] -%}
 with
 
-outcomes as {{ goals_analytics.not_materialized() }} (
+outcomes as (
 
     select * from {{ ref('fct_goal_outcomes') }}
 
@@ -28,13 +29,7 @@ workspaces as (
 
 hourly as (
 
-    select
-        {{ keys | join(', ') }},
-        date_trunc('hour', occurred_at) as utc_hour,
-        {{ goals_analytics.outcome_partial_sums(sums) }}
-
-    from outcomes
-    group by {{ keys | join(', ') }}, date_trunc('hour', occurred_at)
+    select * from {{ ref('int_goal_outcome_sums_hourly') }}
 
 ),
 
@@ -95,19 +90,31 @@ whole_hours as (
 
 ),
 
+split_hours_dated as {{ goals_analytics.materialized() }} (
+
+    select * from hours_dated
+    where not is_one_date
+
+),
+
 split_hour_outcomes as (
 
+    -- read from the earliest split hour on (none: no row), so that the database skips
+    -- the row groups of outcomes that end before it
     select
         outcomes.*,
-        hours_dated.utc_hour,
-        {{ goals_analytics.to_local_date('outcomes.occurred_at', 'hours_dated.time_zone') }}
+        split_hours_dated.utc_hour,
+        {{ goals_analytics.to_local_date('outcomes.occurred_at', 'split_hours_dated.time_zone') }}
             as outcome_date
 
     from outcomes
-    inner join hours_dated
-        on outcomes.workspace_id = hours_dated.workspace_id
-        and date_trunc('hour', outcomes.occurred_at) = hours_dated.utc_hour
-    where not hours_dated.is_one_date
+    inner join split_hours_dated
+        on outcomes.workspace_id = split_hours_dated.workspace_id
+        and date_trunc('hour', outcomes.occurred_at) = split_hours_dated.utc_hour
+    where
+        outcomes.occurred_at >= (
+            select min(earliest.utc_hour) from split_hours_dated as earliest
+        )
 
 ),
 

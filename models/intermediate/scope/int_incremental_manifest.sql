@@ -8,7 +8,7 @@
     that work again (every stored model applies its scope idempotently). -#}
 {%- set updated_models = [
     'int_goal_outcomes_attributed', 'int_conversations_summarized',
-    'fct_goal_outcomes', 'dim_conversations',
+    'fct_goal_outcomes', 'int_goal_outcome_sums_hourly', 'dim_conversations',
 ] -%}
 {%- for name in updated_models %}
 -- depends_on: {{ ref(name) }}
