@@ -3,7 +3,7 @@
 dbt keeps its manifest, adapter cache and compiled nodes alive for the whole command, and
 every full collection walks all of them again, however little garbage there is; what a
 dbt command leaves as cyclic garbage is small next to DuckDB's memory, so it is collected
-when the command ends (measured in docs/benchmarks.md, *Workload matrix*). Reference
+when the command ends (measured in docs/benchmarks-history.md, workload matrix). Reference
 counting frees everything else as usual.
 
 `goals build` (and every in-process dbt call of `goals_core.dbt_runner`) pauses it around
