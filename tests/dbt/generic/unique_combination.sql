@@ -26,10 +26,11 @@ with
 
 {% if scoped %}
 
-changed_keys as {{ goals_analytics.materialized() }} (
+{#- read twice when bounded: computed once #}
+changed_keys as {{ goals_analytics.materialized() if bounded_by is not none }} (
 
     select {{ (columns + ([bounded_by] if bounded_by is not none else [])) | join(', ') }}
-    from ({{ changed_keys }}) as changed_keys
+    from ({{ changed_keys }}) as written
 
 ),
 
